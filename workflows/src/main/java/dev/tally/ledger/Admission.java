@@ -1,0 +1,25 @@
+package dev.tally.ledger;
+
+import java.util.List;
+
+/** The answer to {@link BudgetPool#reserve}: a ticket, or a refusal that changed nothing. */
+public sealed interface Admission {
+
+  /** The whole ceiling was reserved. */
+  record Admitted(Ticket ticket) implements Admission {}
+
+  /**
+   * Nothing was reserved.
+   *
+   * @param reason {@code budget-exhausted} or {@code usd-unbudgeted}
+   * @param shortfalls every channel that did not fit (empty for {@code usd-unbudgeted})
+   */
+  record Refused(String reason, List<Shortfall> shortfalls) implements Admission {
+    public Refused {
+      shortfalls = List.copyOf(shortfalls);
+    }
+  }
+
+  String BUDGET_EXHAUSTED = "budget-exhausted";
+  String USD_UNBUDGETED = "usd-unbudgeted";
+}

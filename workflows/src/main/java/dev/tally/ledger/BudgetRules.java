@@ -1,0 +1,51 @@
+package dev.tally.ledger;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checks a {@link Budget}; every message names the field, the expected and the actual value. */
+public final class BudgetRules {
+  private BudgetRules() {}
+
+  /** Problems with {@code budget} under the label {@code where} (e.g. {@code budget}); empty when valid. */
+  public static List<String> problems(String where, Budget budget) {
+    List<String> out = new ArrayList<>();
+    if (budget == null) {
+      out.add(where + ": expected a budget object, got null");
+      return out;
+    }
+    nonNegative(out, where + ".maxIterations", budget.maxIterations());
+    nonNegative(out, where + ".maxTokens", budget.maxTokens());
+    if (budget.maxUsd() != null && budget.maxUsd().signum() < 0) {
+      out.add(
+          where
+              + ".maxUsd: expected a finite number >= 0 or absent (absent = dollars not capped), got "
+              + budget.maxUsd().toPlainString());
+    }
+    if (budget.deadlineMs() != null && budget.deadlineMs() < 0) {
+      out.add(where + ".deadlineMs: expected an integer >= 0 or absent, got " + budget.deadlineMs());
+    }
+    return out;
+  }
+
+  /** Throws {@link IllegalArgumentException} listing every problem. */
+  public static void require(String where, Budget budget) {
+    List<String> problems = problems(where, budget);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  static boolean fitsUsd(BigDecimal want, BigDecimal free) {
+    return want.compareTo(free) <= 0;
+  }
+
+  private static void nonNegative(List<String> out, String field, Long value) {
+    if (value == null) {
+      out.add(field + ": expected an integer >= 0, got nothing (the field is required)");
+    } else if (value < 0) {
+      out.add(field + ": expected an integer >= 0, got " + value);
+    }
+  }
+}

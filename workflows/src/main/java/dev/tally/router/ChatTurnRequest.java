@@ -1,0 +1,44 @@
+package dev.tally.router;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * Input of one {@code RouterChat} call. The conversation travels by reference: the activity
+ * loads {@code conversationRef} from the blob store, appends {@code append}, calls the model, and
+ * stores the result, so history grows by the new messages only, whatever the conversation's
+ * length.
+ *
+ * @param runId the workflow whose turn this is
+ * @param nodeId the node that pays for it
+ * @param turn zero-based turn of that node
+ * @param role {@code driver} or {@code worker}; picks the default model
+ * @param model model override, or null for the worker's configured default for {@code role}
+ * @param temperature sampling temperature, or null for the default
+ * @param conversationRef content address of the conversation so far, or null for a new one
+ * @param append messages to add before calling the model
+ * @param toolset name of the tool set offered ({@code coordination}), or null for none
+ * @param usdCapped whether the paying pool caps dollars: an unpriced model must then fail loudly
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatTurnRequest(
+    String runId,
+    String nodeId,
+    int turn,
+    String role,
+    String model,
+    Double temperature,
+    String conversationRef,
+    List<ChatMessage> append,
+    String toolset,
+    boolean usdCapped) {
+
+  public static final String DRIVER = "driver";
+  public static final String WORKER = "worker";
+
+  public ChatTurnRequest {
+    append = append == null ? List.of() : List.copyOf(append);
+  }
+}

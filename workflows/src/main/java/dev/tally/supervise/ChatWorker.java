@@ -1,0 +1,144 @@
+package dev.tally.supervise;
+
+import dev.tally.json.Json;
+import dev.tally.ledger.Spend;
+import dev.tally.ledger.Verdict;
+import dev.tally.router.ChatMessage;
+import dev.tally.router.ChatTurnReply;
+import dev.tally.router.ChatTurnRequest;
+import dev.tally.router.RouterChatActivities;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A leaf worker: one or more router calls without tools until it has a non-empty answer, each call
+ * one iteration. It stops early when cancelled, reporting exactly what it spent.
+ */
+final class ChatWorker {
+  static final String EMPTY_ANSWER_NUDGE = "Your answer was empty. Answer the task in plain text.";
+
+  private final WorkerAssignment a;
+  private final Inbox inbox;
+  private final List<String> steering = new ArrayList<>();
+  private Spend spent = Spend.ZERO;
+  private String phase = "starting";
+  private String lastError;
+  private int calls;
+  private String model;
+
+  ChatWorker(WorkerAssignment assignment, Inbox inbox) {
+    this.a = assignment;
+    this.inbox = inbox;
+  }
+
+  void steer(String instruction) {
+    steering.add(instruction);
+  }
+
+  WorkerOutcome run() {
+    long maxCalls = Math.max(1, a.budget().iterations());
+    List<ChatMessage> append = new ArrayList<>();
+    append.add(ChatMessage.system(Prompts.CHAT_WORKER));
+    append.add(ChatMessage.user(Supervisor.taskText(a.task())));
+    String ref = null;
+    String answer = null;
+    while (calls < maxCalls) {
+      if (stopRequested()) {
+        return outcome(WorkerOutcome.CANCELLED, null, inbox.cancelReason, null);
+      }
+      if (calls > 0 && spent.tokens() >= a.budget().tokens()) {
+        break;
+      }
+      steering.forEach(s -> append.add(ChatMessage.user(s)));
+      steering.clear();
+      phase = "calling";
+      ChatTurnReply reply;
+      try {
+        reply = call(ref, append);
+      } catch (ActivityFailure failure) {
+        RunResult.ErrorInfo error = Supervisor.errorInfo(failure);
+        lastError = error.type() + ": " + error.message();
+        return outcome(WorkerOutcome.DOWN, null, lastError, Boolean.TRUE);
+      }
+      append.clear();
+      calls++;
+      model = reply.model();
+      spent = spent.plus(reply.spend(1));
+      ref = reply.conversationRef();
+      if (!reply.content().isBlank()) {
+        answer = reply.content();
+        break;
+      }
+      append.add(ChatMessage.user(EMPTY_ANSWER_NUDGE));
+    }
+    if (answer == null) {
+      return outcome(
+          WorkerOutcome.DOWN, null, "no answer after " + calls + " call(s)", Boolean.FALSE);
+    }
+    return outcome(WorkerOutcome.DONE, answer, null, null);
+  }
+
+  private ChatTurnReply call(String ref, List<ChatMessage> append) {
+    DriverSettings d = a.run().driverOrDefault();
+    ChatTurnRequest request =
+        new ChatTurnRequest(
+            a.nodeId(),
+            a.nodeId(),
+            calls,
+            ChatTurnRequest.WORKER,
+            d.workerModel(),
+            null,
+            ref,
+            append,
+            null,
+            a.usdCapped());
+    RouterChatActivities router =
+        Workflow.newActivityStub(
+            RouterChatActivities.class, Policies.routerChat("worker call " + calls + " of " + a.nodeId()));
+    ChatTurnReply[] reply = new ChatTurnReply[1];
+    // Detached so a cancel lets the call in flight finish: its cost is then known exactly.
+    Workflow.newDetachedCancellationScope(() -> reply[0] = router.routerChat(request)).run();
+    return reply[0];
+  }
+
+  private boolean stopRequested() {
+    if (CancellationScope.current().isCancelRequested()) {
+      inbox.cancel(new CancelRequest("cancelled through Temporal"));
+    }
+    return inbox.cancelReason != null;
+  }
+
+  private WorkerOutcome outcome(String status, String output, String reason, Boolean infra) {
+    phase = status;
+    boolean done = WorkerOutcome.DONE.equals(status);
+    return new WorkerOutcome(
+        a.nodeId(),
+        status,
+        output,
+        done ? Json.contentRef(output) : null,
+        done ? new Verdict(true, 1.0, "non-empty answer") : null,
+        null,
+        spent,
+        reason,
+        infra,
+        model,
+        calls);
+  }
+
+  RunStatus status() {
+    return new RunStatus(
+        a.nodeId(),
+        WorkerProfiles.CHAT,
+        phase,
+        calls,
+        List.of(),
+        null,
+        spent,
+        lastError,
+        List.of(),
+        null);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.tally.supervise;
+
+import java.util.List;
+
+/**
+ * Typed failure names. Anything that costs money lists the permanent ones as non-retryable, so a
+ * bad request or a bad key is never retried into a bill.
+ */
+public final class Failures {
+  /** A RunRequest or Budget field is invalid; the workflow refuses to run. */
+  public static final String INVALID_RUN_REQUEST = "InvalidRunRequest";
+  /** Router answered 400 or 422. */
+  public static final String ROUTER_BAD_REQUEST = "RouterBadRequest";
+  /** Router answered 401 or 403. */
+  public static final String ROUTER_UNAUTHORIZED = "RouterUnauthorized";
+  /** Router answered 404 (unknown model or wrong base URL). */
+  public static final String ROUTER_NOT_FOUND = "RouterNotFound";
+  /** The account is out of quota or credit. */
+  public static final String ROUTER_QUOTA_EXHAUSTED = "RouterQuotaExhausted";
+  /** The router's body was not a chat completion. */
+  public static final String ROUTER_MALFORMED_RESPONSE = "RouterMalformedResponse";
+  /** A dollar-capped run asked for a model the price catalog does not know. */
+  public static final String UNPRICED_MODEL = "UnpricedModel";
+  /** The worker is not configured for a router call (no base URL). */
+  public static final String ROUTER_NOT_CONFIGURED = "RouterNotConfigured";
+  /** A conversation reference could not be resolved in the blob store. */
+  public static final String CONVERSATION_MISSING = "ConversationMissing";
+  /** The driver's own inference reported unknown dollars under a dollar cap. */
+  public static final String UNKNOWN_COST_UNDER_CAP = "UnknownCostUnderCap";
+
+  /** Failure types {@code RouterChat} never retries. */
+  public static final List<String> ROUTER_NON_RETRYABLE =
+      List.of(
+          ROUTER_BAD_REQUEST,
+          ROUTER_UNAUTHORIZED,
+          ROUTER_NOT_FOUND,
+          ROUTER_QUOTA_EXHAUSTED,
+          ROUTER_MALFORMED_RESPONSE,
+          UNPRICED_MODEL,
+          ROUTER_NOT_CONFIGURED,
+          CONVERSATION_MISSING);
+
+  private Failures() {}
+}

@@ -1,0 +1,31 @@
+package dev.tally.supervise;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What signals delivered to a run. Kept apart from the driver so a signal that arrives before the
+ * workflow method has built its state is never lost.
+ */
+final class Inbox {
+  String cancelReason;
+  final List<Feedback> feedback = new ArrayList<>();
+  String rejectedFeedback;
+
+  void cancel(CancelRequest request) {
+    if (cancelReason == null) {
+      String reason = request == null ? null : request.reason();
+      cancelReason = reason == null || reason.isBlank() ? "cancelled" : reason;
+    }
+  }
+
+  void feedback(Feedback f) {
+    if (f == null || f.score() == null || !(f.score() >= 0 && f.score() <= 1)) {
+      // A signal cannot be refused, so a bad rating is kept out of the record and reported.
+      rejectedFeedback =
+          "feedback.score: expected a number in 0..1, got " + (f == null ? "nothing" : f.score());
+      return;
+    }
+    feedback.add(f);
+  }
+}

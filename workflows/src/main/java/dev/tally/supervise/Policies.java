@@ -1,0 +1,69 @@
+package dev.tally.supervise;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.ChildWorkflowOptions;
+import java.time.Duration;
+
+/**
+ * Every timeout and retry policy of the workflows, in one place.
+ *
+ * <p>Router calls cost money, so their attempts are bounded and permanent failures are listed;
+ * the HTTP client itself never retries. Metering is cheap and idempotent per entry key, so it may
+ * retry freely within its bound.
+ */
+public final class Policies {
+  /** How long one model call may take, including a slow first token. */
+  public static final Duration ROUTER_CALL_TIMEOUT = Duration.ofMinutes(3);
+  /** Attempts per model call, first included. */
+  public static final int ROUTER_MAX_ATTEMPTS = 5;
+  /** Backoff start between model call attempts, unless the router sent Retry-After. */
+  public static final Duration ROUTER_RETRY_INITIAL = Duration.ofSeconds(1);
+  /** Backoff ceiling between model call attempts. */
+  public static final Duration ROUTER_RETRY_MAX = Duration.ofMinutes(1);
+
+  /** One Meter call (a local activity: no task round trip). */
+  public static final Duration METER_CALL_TIMEOUT = Duration.ofSeconds(10);
+  /** All attempts of one Meter call. */
+  public static final Duration METER_TOTAL_TIMEOUT = Duration.ofMinutes(2);
+
+  /** How long {@code await_event} waits before answering {@code pending}. */
+  public static final Duration AWAIT_FENCE = Duration.ofSeconds(15);
+  /** How long {@code cancel_worker} waits for the worker to report its spend. */
+  public static final Duration CANCEL_DRAIN = Duration.ofMinutes(5);
+  /** How long the join barrier waits for cancelled workers before charging their ceilings. */
+  public static final Duration JOIN_DRAIN = Duration.ofMinutes(10);
+
+  private Policies() {}
+
+  public static ActivityOptions routerChat(String summary) {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(ROUTER_CALL_TIMEOUT)
+        .setSummary(summary)
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(ROUTER_RETRY_INITIAL)
+                .setMaximumInterval(ROUTER_RETRY_MAX)
+                .setBackoffCoefficient(2.0)
+                .setMaximumAttempts(ROUTER_MAX_ATTEMPTS)
+                .setDoNotRetry(Failures.ROUTER_NON_RETRYABLE.toArray(String[]::new))
+                .build())
+        .build();
+  }
+
+  public static LocalActivityOptions meter() {
+    return LocalActivityOptions.newBuilder()
+        .setStartToCloseTimeout(METER_CALL_TIMEOUT)
+        .setScheduleToCloseTimeout(METER_TOTAL_TIMEOUT)
+        .setSummary("ledger")
+        .build();
+  }
+
+  public static ChildWorkflowOptions worker(String nodeId, String summary) {
+    return ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(nodeId)
+        .setStaticSummary(summary)
+        .build();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.tally.supervise;
+
+import dev.tally.ledger.BudgetRules;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a {@link RunRequest} up front. Every problem names the field, what was expected and what
+ * arrived, so the caller can fix the input without reading code.
+ */
+public final class RunRequestRules {
+  static final int MAX_DEPTH_LIMIT = 16;
+
+  private RunRequestRules() {}
+
+  /** Every problem with {@code r}; empty when it can run. */
+  public static List<String> problems(RunRequest r) {
+    List<String> out = new ArrayList<>();
+    if (r == null) {
+      out.add("request: expected a RunRequest object, got null");
+      return out;
+    }
+    if (r.task() == null || r.task().isNull() || r.task().isMissingNode()) {
+      out.add("task: expected a non-empty string or JSON value, got nothing");
+    } else if (r.task().isTextual() && r.task().asText().isBlank()) {
+      out.add("task: expected a non-empty string or JSON value, got a blank string");
+    }
+    out.addAll(BudgetRules.problems("budget", r.budget()));
+    out.addAll(BudgetRules.problems("perWorker", r.perWorker()));
+    if (r.budget() != null
+        && r.perWorker() != null
+        && r.perWorker().usdCapped()
+        && !r.budget().usdCapped()) {
+      out.add(
+          "perWorker.maxUsd: expected absent because budget.maxUsd is absent (dollars uncapped), got "
+              + r.perWorker().maxUsd().toPlainString());
+    }
+    if (r.maxTurns() != null && r.maxTurns() < 0) {
+      out.add(
+          "maxTurns: expected an integer >= 0 (0 lifts the turn cap; the pool, the deadline and"
+              + " a 2000-turn tripwire still bound the run), got "
+              + r.maxTurns());
+    }
+    if (r.maxDepth() != null && (r.maxDepth() < 1 || r.maxDepth() > MAX_DEPTH_LIMIT)) {
+      out.add("maxDepth: expected an integer in 1.." + MAX_DEPTH_LIMIT + ", got " + r.maxDepth());
+    }
+    if (r.maxLiveWorkers() != null && r.maxLiveWorkers() < 1) {
+      out.add(
+          "maxLiveWorkers: expected an integer >= 1 or absent (no cap), got " + r.maxLiveWorkers());
+    }
+    if (r.workerProfiles() != null) {
+      if (r.workerProfiles().isEmpty()) {
+        out.add("workerProfiles: expected at least one of " + WorkerProfiles.KNOWN + ", got []");
+      }
+      for (String p : r.workerProfiles()) {
+        if (!WorkerProfiles.KNOWN.contains(p)) {
+          out.add("workerProfiles: expected only " + WorkerProfiles.KNOWN + ", got \"" + p + "\"");
+        }
+      }
+    }
+    DriverSettings d = r.driver();
+    if (d != null && d.temperature() != null) {
+      double t = d.temperature();
+      if (!(t >= 0 && t <= 2)) {
+        out.add("driver.temperature: expected a number in 0..2, got " + t);
+      }
+    }
+    if (d != null && d.model() != null && d.model().isBlank()) {
+      out.add("driver.model: expected a model name or absent, got a blank string");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.tally.supervise;
+
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.util.List;
+
+/** The root of a supervised run: validates the request, then drives. */
+public final class SupervisedRunWorkflowImpl implements SupervisedRunWorkflow {
+  private final Inbox inbox = new Inbox();
+  private Supervisor supervisor;
+
+  @Override
+  public RunResult run(RunRequest request) {
+    List<String> problems = RunRequestRules.problems(request);
+    if (!problems.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "invalid RunRequest: " + String.join("; ", problems), Failures.INVALID_RUN_REQUEST);
+    }
+    supervisor =
+        new Supervisor(
+            Workflow.getInfo().getWorkflowId(),
+            "run",
+            0,
+            request,
+            request.budget().usdCapped(),
+            inbox);
+    return supervisor.run();
+  }
+
+  @Override
+  public void cancel(CancelRequest request) {
+    inbox.cancel(request);
+  }
+
+  @Override
+  public void feedback(Feedback feedback) {
+    inbox.feedback(feedback);
+  }
+
+  @Override
+  public RunStatus status() {
+    if (supervisor == null) {
+      return new RunStatus(
+          Workflow.getInfo().getWorkflowId(),
+          "run",
+          "starting",
+          0,
+          List.of(),
+          null,
+          null,
+          inbox.rejectedFeedback,
+          List.copyOf(inbox.feedback),
+          null);
+    }
+    return supervisor.status();
+  }
+
+  @Override
+  public LedgerView ledger() {
+    if (supervisor == null) {
+      return new LedgerView(
+          Workflow.getInfo().getWorkflowId(),
+          List.of(),
+          dev.tally.ledger.LedgerTotals.of(List.of()));
+    }
+    return supervisor.ledgerView();
+  }
+}

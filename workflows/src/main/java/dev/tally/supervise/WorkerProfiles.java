@@ -1,0 +1,18 @@
+package dev.tally.supervise;
+
+import java.util.List;
+
+/** The worker profiles a driver can spawn. */
+public final class WorkerProfiles {
+  /** A leaf answering with router calls. */
+  public static final String CHAT = "chat";
+  /** A nested supervised run paid from its own reservation. */
+  public static final String DRIVER = "driver";
+  /** A detached sandbox turn; arrives with delegations. */
+  public static final String SANDBOX = "sandbox";
+
+  public static final List<String> KNOWN = List.of(CHAT, DRIVER);
+  public static final List<String> DEFAULT_ALLOWED = List.of(CHAT, DRIVER);
+
+  private WorkerProfiles() {}
+}

@@ -10,10 +10,10 @@ import java.util.Objects;
 /**
  * The conserved pool: one budget shared by a driver and every child it spawns.
  *
- * <p>On every channel (tokens, iterations, and dollars when capped) {@code limit == free +
- * reserved + committed} holds after every call, overspend included: free goes negative rather
- * than the identity breaking. The pool is pure workflow state: no clock, no I/O, no randomness;
- * the run's start instant is passed in so the deadline never slides.
+ * <p>On every channel (tokens, iterations, and dollars when capped) {@code limit == free + reserved
+ * + committed} holds after every call, overspend included: free goes negative rather than the
+ * identity breaking. The pool is pure workflow state: no clock, no I/O, no randomness; the run's
+ * start instant is passed in so the deadline never slides.
  */
 public final class BudgetPool {
   private final Budget root;
@@ -113,7 +113,11 @@ public final class BudgetPool {
     if (root.usdCapped() && (usdClosed || !BudgetRules.fitsUsd(wantUsd, freeUsd))) {
       shortfalls.add(
           new Shortfall(
-              "usd", wantUsd, usdClosed ? BigDecimal.ZERO : clamp(freeUsd), reservedUsd, usdClosed));
+              "usd",
+              wantUsd,
+              usdClosed ? BigDecimal.ZERO : clamp(freeUsd),
+              reservedUsd,
+              usdClosed));
     }
     if (!shortfalls.isEmpty()) {
       return new Admission.Refused(Admission.BUDGET_EXHAUSTED, shortfalls);
@@ -223,7 +227,9 @@ public final class BudgetPool {
     return List.copyOf(open.values());
   }
 
-  /** The identity {@code limit == free + reserved + committed}, per channel, for checks and tests. */
+  /**
+   * The identity {@code limit == free + reserved + committed}, per channel, for checks and tests.
+   */
   public boolean conserved() {
     boolean tokens = root.maxTokens() == freeTokens + reservedTokens + committedTokens;
     boolean iterations =

@@ -8,7 +8,10 @@ import java.util.List;
 public final class BudgetRules {
   private BudgetRules() {}
 
-  /** Problems with {@code budget} under the label {@code where} (e.g. {@code budget}); empty when valid. */
+  /**
+   * Problems with {@code budget} under the label {@code where} (e.g. {@code budget}); empty when
+   * valid.
+   */
   public static List<String> problems(String where, Budget budget) {
     List<String> out = new ArrayList<>();
     if (budget == null) {
@@ -24,7 +27,8 @@ public final class BudgetRules {
               + budget.maxUsd().toPlainString());
     }
     if (budget.deadlineMs() != null && budget.deadlineMs() < 0) {
-      out.add(where + ".deadlineMs: expected an integer >= 0 or absent, got " + budget.deadlineMs());
+      out.add(
+          where + ".deadlineMs: expected an integer >= 0 or absent, got " + budget.deadlineMs());
     }
     return out;
   }

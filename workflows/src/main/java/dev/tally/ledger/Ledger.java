@@ -9,8 +9,8 @@ import java.util.Objects;
  * them, and the entries not yet written to history.
  *
  * <p>Three counters keep separate namespaces, as the journal they replace did: spawn ordinals
- * number {@code spawned}, a settlement cursor numbers {@code settled} and {@code cancelled}, and
- * a meter counter numbers {@code metered}.
+ * number {@code spawned}, a settlement cursor numbers {@code settled} and {@code cancelled}, and a
+ * meter counter numbers {@code metered}.
  */
 public final class Ledger {
   private final String runId;
@@ -33,7 +33,8 @@ public final class Ledger {
     return spawnSeq + 1;
   }
 
-  public LedgerEntry.Spawned spawned(String id, String parent, String label, String profile, Budget budget) {
+  public LedgerEntry.Spawned spawned(
+      String id, String parent, String label, String profile, Budget budget) {
     return add(new LedgerEntry.Spawned(id, parent, label, profile, budget, ++spawnSeq));
   }
 

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * One line of the cost ledger. The {@code kind} field names the type on the wire; {@code seq} is
- * deterministic per kind family, never clock based, so {@code <runId>/<kind>/<seq>} identifies
- * an entry across retries and replays.
+ * deterministic per kind family, never clock based, so {@code <runId>/<kind>/<seq>} identifies an
+ * entry across retries and replays.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
- * Sums over ledger entries: {@code metered} spend is driver inference, {@code settled} and
- * {@code cancelled} spend is child work, and the two add up to the total on every channel.
+ * Sums over ledger entries: {@code metered} spend is driver inference, {@code settled} and {@code
+ * cancelled} spend is child work, and the two add up to the total on every channel.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record LedgerTotals(Spend spentTotal, Spend driverInference, Spend childWork) {

@@ -5,7 +5,8 @@ package dev.tally.ledger;
  *
  * @param violation measured overspend, or null
  * @param failedClosed true when unknown dollars arrived under a dollar cap: the child must settle
- *     {@code down} as an infrastructure fault and dollar admission is closed for the rest of the run
+ *     {@code down} as an infrastructure fault and dollar admission is closed for the rest of the
+ *     run
  */
 public record Settlement(BudgetViolation violation, boolean failedClosed) {
 

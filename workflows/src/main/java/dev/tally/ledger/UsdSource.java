@@ -1,8 +1,8 @@
 package dev.tally.ledger;
 
 /**
- * Where a dollar figure came from. Sums take the least certain source, so an unknown price
- * anywhere below a node makes that node's dollars a floor, never a fact.
+ * Where a dollar figure came from. Sums take the least certain source, so an unknown price anywhere
+ * below a node makes that node's dollars a floor, never a fact.
  */
 public enum UsdSource {
   /** The provider reported the charge. */

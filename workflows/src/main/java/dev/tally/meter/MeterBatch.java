@@ -5,8 +5,8 @@ import dev.tally.ledger.LedgerEntry;
 import java.util.List;
 
 /**
- * The ledger entries one workflow task produced, written to history as the input of one
- * {@code Meter} call. Anyone holding the history can rebuild the ledger from these alone.
+ * The ledger entries one workflow task produced, written to history as the input of one {@code
+ * Meter} call. Anyone holding the history can rebuild the ledger from these alone.
  *
  * @param runId the workflow id whose ledger these entries belong to
  * @param entries in ledger order

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * Input of one {@code RouterChat} call. The conversation travels by reference: the activity
- * loads {@code conversationRef} from the blob store, appends {@code append}, calls the model, and
- * stores the result, so history grows by the new messages only, whatever the conversation's
- * length.
+ * Input of one {@code RouterChat} call. The conversation travels by reference: the activity loads
+ * {@code conversationRef} from the blob store, appends {@code append}, calls the model, and stores
+ * the result, so history grows by the new messages only, whatever the conversation's length.
  *
  * @param runId the workflow whose turn this is
  * @param nodeId the node that pays for it

@@ -97,7 +97,8 @@ final class ChatWorker {
             a.usdCapped());
     RouterChatActivities router =
         Workflow.newActivityStub(
-            RouterChatActivities.class, Policies.routerChat("worker call " + calls + " of " + a.nodeId()));
+            RouterChatActivities.class,
+            Policies.routerChat("worker call " + calls + " of " + a.nodeId()));
     ChatTurnReply[] reply = new ChatTurnReply[1];
     // Detached so a cancel lets the call in flight finish: its cost is then known exactly.
     Workflow.newDetachedCancellationScope(() -> reply[0] = router.routerChat(request)).run();

@@ -83,7 +83,8 @@ final class CoordinationTools {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     JsonNode label = args.get("label");
-    return crew.spawn(profile, task, label == null || label.isNull() ? null : label.asText(), budget);
+    return crew.spawn(
+        profile, task, label == null || label.isNull() ? null : label.asText(), budget);
   }
 
   private JsonNode awaitEvent() {
@@ -141,15 +142,14 @@ final class CoordinationTools {
   private JsonNode cancel(JsonNode args) {
     WorkerSlot slot = slot(args);
     if (!slot.live()) {
-      return Json.CANONICAL
-          .createObjectNode()
-          .put("cancelled", false)
-          .put("status", slot.status);
+      return Json.CANONICAL.createObjectNode().put("cancelled", false).put("status", slot.status);
     }
     JsonNode reason = args.get("reason");
-    crew.requestCancel(slot, reason == null || reason.isNull() ? "cancelled by driver" : reason.asText());
+    crew.requestCancel(
+        slot, reason == null || reason.isNull() ? "cancelled by driver" : reason.asText());
     boolean ended = crew.awaitEnd(slot, Policies.CANCEL_DRAIN);
-    ObjectNode out = Json.CANONICAL.createObjectNode().put("cancelled", true).put("status", slot.status);
+    ObjectNode out =
+        Json.CANONICAL.createObjectNode().put("cancelled", true).put("status", slot.status);
     if (ended && slot.outcome != null) {
       out.set("spent", Json.CANONICAL.valueToTree(slot.outcome.spent()));
     }

@@ -42,7 +42,13 @@ final class Crew {
   private final Deque<ObjectNode> events = new ArrayDeque<>();
   private int downCount;
 
-  Crew(String parentId, int depth, RunRequest run, boolean usdCapped, BudgetPool pool, Ledger ledger) {
+  Crew(
+      String parentId,
+      int depth,
+      RunRequest run,
+      boolean usdCapped,
+      BudgetPool pool,
+      Ledger ledger) {
     this.parentId = parentId;
     this.depth = depth;
     this.run = run;
@@ -58,7 +64,11 @@ final class Crew {
   ObjectNode spawn(String profile, JsonNode task, String label, Budget budget) {
     if (!run.workerProfilesOrDefault().contains(profile)) {
       return error(
-          "profile: expected one of " + run.workerProfilesOrDefault() + ", got \"" + profile + "\"");
+          "profile: expected one of "
+              + run.workerProfilesOrDefault()
+              + ", got \""
+              + profile
+              + "\"");
     }
     if (depth + 1 > run.maxDepthOrDefault()) {
       return error("depth-exceeded").put("maxDepth", run.maxDepthOrDefault());
@@ -80,11 +90,13 @@ final class Crew {
     WorkerTaskWorkflow stub =
         Workflow.newChildWorkflowStub(
             WorkerTaskWorkflow.class,
-            Policies.worker(id, profile + " worker " + shownLabel + " (" + budget.tokens() + " tokens)"));
+            Policies.worker(
+                id, profile + " worker " + shownLabel + " (" + budget.tokens() + " tokens)"));
     WorkerSlot slot = new WorkerSlot(id, profile, shownLabel, ticket, stub);
     slots.put(id, slot);
     WorkerAssignment assignment =
-        new WorkerAssignment(id, parentId, profile, task, shownLabel, budget, depth + 1, run, usdCapped);
+        new WorkerAssignment(
+            id, parentId, profile, task, shownLabel, budget, depth + 1, run, usdCapped);
     // Detached so that cancelling this run does not tear the child down mid-call: the join
     // barrier asks it to stop and waits for its real spend instead.
     Workflow.newDetachedCancellationScope(
@@ -134,7 +146,13 @@ final class Crew {
       log.warn("worker {} did not report within {}; charging its ceiling", s.id, bound);
       Spend ceiling =
           new Spend(
-              s.ticket.iterations(), s.ticket.tokens(), 0, s.ticket.usd(), 0, false, UsdSource.UNKNOWN);
+              s.ticket.iterations(),
+              s.ticket.tokens(),
+              0,
+              s.ticket.usd(),
+              0,
+              false,
+              UsdSource.UNKNOWN);
       pool.reconcile(s.ticket.id(), ceiling);
       ledger.cancelled(s.id, reason + "; no report within " + bound + ", ceiling charged", ceiling);
       s.status = WorkerOutcome.CANCELLED;
@@ -223,7 +241,8 @@ final class Crew {
         settlement.violation());
     settled.add(slot);
     ObjectNode event =
-        Json.CANONICAL.createObjectNode()
+        Json.CANONICAL
+            .createObjectNode()
             .put("type", "settled")
             .put("workerId", slot.id)
             .put("status", slot.status)

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * Model settings for a run. Null fields fall back to the worker's configuration
- * ({@code TALLY_DRIVER_MODEL}, {@code TALLY_WORKER_MODEL}); router keys never travel here.
+ * Model settings for a run. Null fields fall back to the worker's configuration ({@code
+ * TALLY_DRIVER_MODEL}, {@code TALLY_WORKER_MODEL}); router keys never travel here.
  *
  * @param model the driver's model
  * @param workerModel the model chat workers use

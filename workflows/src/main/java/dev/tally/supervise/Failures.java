@@ -9,22 +9,31 @@ import java.util.List;
 public final class Failures {
   /** A RunRequest or Budget field is invalid; the workflow refuses to run. */
   public static final String INVALID_RUN_REQUEST = "InvalidRunRequest";
+
   /** Router answered 400 or 422. */
   public static final String ROUTER_BAD_REQUEST = "RouterBadRequest";
+
   /** Router answered 401 or 403. */
   public static final String ROUTER_UNAUTHORIZED = "RouterUnauthorized";
+
   /** Router answered 404 (unknown model or wrong base URL). */
   public static final String ROUTER_NOT_FOUND = "RouterNotFound";
+
   /** The account is out of quota or credit. */
   public static final String ROUTER_QUOTA_EXHAUSTED = "RouterQuotaExhausted";
+
   /** The router's body was not a chat completion. */
   public static final String ROUTER_MALFORMED_RESPONSE = "RouterMalformedResponse";
+
   /** A dollar-capped run asked for a model the price catalog does not know. */
   public static final String UNPRICED_MODEL = "UnpricedModel";
+
   /** The worker is not configured for a router call (no base URL). */
   public static final String ROUTER_NOT_CONFIGURED = "RouterNotConfigured";
+
   /** A conversation reference could not be resolved in the blob store. */
   public static final String CONVERSATION_MISSING = "ConversationMissing";
+
   /** The driver's own inference reported unknown dollars under a dollar cap. */
   public static final String UNKNOWN_COST_UNDER_CAP = "UnknownCostUnderCap";
 

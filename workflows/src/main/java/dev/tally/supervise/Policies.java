@@ -9,29 +9,35 @@ import java.time.Duration;
 /**
  * Every timeout and retry policy of the workflows, in one place.
  *
- * <p>Router calls cost money, so their attempts are bounded and permanent failures are listed;
- * the HTTP client itself never retries. Metering is cheap and idempotent per entry key, so it may
- * retry freely within its bound.
+ * <p>Router calls cost money, so their attempts are bounded and permanent failures are listed; the
+ * HTTP client itself never retries. Metering is cheap and idempotent per entry key, so it may retry
+ * freely within its bound.
  */
 public final class Policies {
   /** How long one model call may take, including a slow first token. */
   public static final Duration ROUTER_CALL_TIMEOUT = Duration.ofMinutes(3);
+
   /** Attempts per model call, first included. */
   public static final int ROUTER_MAX_ATTEMPTS = 5;
+
   /** Backoff start between model call attempts, unless the router sent Retry-After. */
   public static final Duration ROUTER_RETRY_INITIAL = Duration.ofSeconds(1);
+
   /** Backoff ceiling between model call attempts. */
   public static final Duration ROUTER_RETRY_MAX = Duration.ofMinutes(1);
 
   /** One Meter call (a local activity: no task round trip). */
   public static final Duration METER_CALL_TIMEOUT = Duration.ofSeconds(10);
+
   /** All attempts of one Meter call. */
   public static final Duration METER_TOTAL_TIMEOUT = Duration.ofMinutes(2);
 
   /** How long {@code await_event} waits before answering {@code pending}. */
   public static final Duration AWAIT_FENCE = Duration.ofSeconds(15);
+
   /** How long {@code cancel_worker} waits for the worker to report its spend. */
   public static final Duration CANCEL_DRAIN = Duration.ofMinutes(5);
+
   /** How long the join barrier waits for cancelled workers before charging their ceilings. */
   public static final Duration JOIN_DRAIN = Duration.ofMinutes(10);
 

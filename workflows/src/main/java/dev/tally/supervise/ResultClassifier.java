@@ -19,15 +19,22 @@ final class ResultClassifier {
       String stopReason) {}
 
   static RunResult classify(
-      List<WorkerSlot> settledInOrder, int downCount, Ending ending, LedgerTotals totals, int turns) {
+      List<WorkerSlot> settledInOrder,
+      int downCount,
+      Ending ending,
+      LedgerTotals totals,
+      int turns) {
     WorkerSlot best = null;
     for (WorkerSlot s : settledInOrder) {
-      if (s.delivered() && (best == null || s.outcome.verdict().score() > best.outcome.verdict().score())) {
+      if (s.delivered()
+          && (best == null || s.outcome.verdict().score() > best.outcome.verdict().score())) {
         best = s;
       }
     }
     RunResult.SpentBreakdown breakdown =
-        turns > 0 ? new RunResult.SpentBreakdown(totals.driverInference(), totals.childWork()) : null;
+        turns > 0
+            ? new RunResult.SpentBreakdown(totals.driverInference(), totals.childWork())
+            : null;
     if (best != null) {
       return new RunResult(
           RunResult.WINNER,

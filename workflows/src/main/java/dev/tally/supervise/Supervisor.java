@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 
 /**
  * A coordination driver: the tool loop over {@code RouterChat}, metering of every turn, the join
- * barrier and the result. Used by {@code SupervisedRun} at the root and by {@code WorkerTask} for
- * a nested driver, whose pool is its own reservation.
+ * barrier and the result. Used by {@code SupervisedRun} at the root and by {@code WorkerTask} for a
+ * nested driver, whose pool is its own reservation.
  */
 final class Supervisor {
   private static final Logger log = Workflow.getLogger(Supervisor.class);
@@ -93,7 +93,8 @@ final class Supervisor {
               phase = "joining";
               publishDetails();
               crew.drain(
-                  inbox.cancelReason != null ? inbox.cancelReason : "run ended", Policies.JOIN_DRAIN);
+                  inbox.cancelReason != null ? inbox.cancelReason : "run ended",
+                  Policies.JOIN_DRAIN);
               flush();
             })
         .run();
@@ -184,7 +185,8 @@ final class Supervisor {
             usdCapped);
     RouterChatActivities router =
         Workflow.newActivityStub(
-            RouterChatActivities.class, Policies.routerChat("driver turn " + turn + " of " + nodeId));
+            RouterChatActivities.class,
+            Policies.routerChat("driver turn " + turn + " of " + nodeId));
     ChatTurnReply[] reply = new ChatTurnReply[1];
     // Detached: a turn in flight when the run is cancelled still completes and is metered, since
     // the router bills it either way.
@@ -221,8 +223,8 @@ final class Supervisor {
   }
 
   /**
-   * Nothing is in flight and the pool cannot fund one more default worker on tokens, iterations
-   * or capped dollars: another driver turn could buy nothing.
+   * Nothing is in flight and the pool cannot fund one more default worker on tokens, iterations or
+   * capped dollars: another driver turn could buy nothing.
    */
   private boolean poolStarved() {
     PoolReadout r = pool.readout();
@@ -253,7 +255,12 @@ final class Supervisor {
     for (WorkerSlot s : crew.all()) {
       views.add(
           new RunStatus.WorkerView(
-              s.id, s.profile, s.label, s.status, s.outcome == null ? null : s.outcome.spent(), s.reason));
+              s.id,
+              s.profile,
+              s.label,
+              s.status,
+              s.outcome == null ? null : s.outcome.spent(),
+              s.reason));
     }
     String error = lastError != null ? lastError : inbox.rejectedFeedback;
     return new RunStatus(

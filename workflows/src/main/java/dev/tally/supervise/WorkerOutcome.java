@@ -6,7 +6,8 @@ import dev.tally.ledger.Spend;
 import dev.tally.ledger.Verdict;
 
 /**
- * Output of {@code WorkerTask}. A worker never fails its parent: trouble comes back as {@code down}.
+ * Output of {@code WorkerTask}. A worker never fails its parent: trouble comes back as {@code
+ * down}.
  *
  * @param nodeId the worker
  * @param status {@code done}, {@code down} or {@code cancelled}

@@ -6,8 +6,10 @@ import java.util.List;
 public final class WorkerProfiles {
   /** A leaf answering with router calls. */
   public static final String CHAT = "chat";
+
   /** A nested supervised run paid from its own reservation. */
   public static final String DRIVER = "driver";
+
   /** A detached sandbox turn; arrives with delegations. */
   public static final String SANDBOX = "sandbox";
 

@@ -25,7 +25,8 @@ public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
 
   private WorkerOutcome runDriver(WorkerAssignment a) {
     RunRequest nested = a.run().nested(a.task(), a.budget());
-    driver = new Supervisor(a.nodeId(), WorkerProfiles.DRIVER, a.depth(), nested, a.usdCapped(), inbox);
+    driver =
+        new Supervisor(a.nodeId(), WorkerProfiles.DRIVER, a.depth(), nested, a.usdCapped(), inbox);
     RunResult r = driver.run();
     LedgerTotals totals = driver.ledgerView().totals();
     String status =
@@ -68,7 +69,16 @@ public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
       return chat.status();
     }
     return new RunStatus(
-        Workflow.getInfo().getWorkflowId(), null, "starting", 0, List.of(), null, null, null, List.of(), null);
+        Workflow.getInfo().getWorkflowId(),
+        null,
+        "starting",
+        0,
+        List.of(),
+        null,
+        null,
+        null,
+        List.of(),
+        null);
   }
 
   @Override
@@ -76,6 +86,7 @@ public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
     if (driver != null) {
       return driver.ledgerView();
     }
-    return new LedgerView(Workflow.getInfo().getWorkflowId(), List.of(), LedgerTotals.of(List.of()));
+    return new LedgerView(
+        Workflow.getInfo().getWorkflowId(), List.of(), LedgerTotals.of(List.of()));
   }
 }

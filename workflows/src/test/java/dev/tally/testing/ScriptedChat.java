@@ -89,6 +89,28 @@ public final class ScriptedChat implements RouterChatActivities {
     }
   }
 
+  /**
+   * Everything billed, as the ledger should count it: worker calls are one iteration each, driver
+   * turns none; a call without usage or price makes the sum a floor.
+   */
+  public dev.tally.ledger.Spend billedSpend() {
+    dev.tally.ledger.Spend total = dev.tally.ledger.Spend.ZERO;
+    for (Billed b : billed()) {
+      boolean known = b.usage() != null;
+      total =
+          total.plus(
+              new dev.tally.ledger.Spend(
+                  ChatTurnRequest.WORKER.equals(b.role()) ? 1 : 0,
+                  known ? b.usage().inputTokens() : 0,
+                  known ? b.usage().outputTokens() : 0,
+                  b.costUsd() == null ? BigDecimal.ZERO : b.costUsd(),
+                  0,
+                  known,
+                  b.costUsd() == null ? UsdSource.UNKNOWN : UsdSource.BILLED));
+    }
+    return total;
+  }
+
   public List<ChatTurnRequest> requests() {
     synchronized (requests) {
       return List.copyOf(requests);

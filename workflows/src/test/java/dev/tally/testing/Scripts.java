@@ -39,6 +39,12 @@ public final class Scripts {
 
   /** The driver side of {@link #coordinator}, reusable inside other scripts. */
   public static Answer coordinatorTurn(List<ChatMessage> conversation, int workers, String profile) {
+    return coordinatorTurn(conversation, workers, profile, null);
+  }
+
+  /** As above, spawning each worker with the given budget JSON merged over the default. */
+  public static Answer coordinatorTurn(
+      List<ChatMessage> conversation, int workers, String profile, String budgetJson) {
     List<JsonNode> results = ScriptedChat.toolResults(conversation);
     if (results.isEmpty()) {
       List<ToolCall> spawns = new ArrayList<>();
@@ -47,7 +53,11 @@ public final class Scripts {
             ScriptedChat.call(
                 "c" + i,
                 "spawn_worker",
-                "{\"profile\":\"" + profile + "\",\"task\":\"part " + i + "\",\"label\":\"w" + i + "\"}"));
+                "{\"profile\":\"" + profile + "\",\"task\":\"part " + i + "\",\"label\":\"w"
+                    + i
+                    + "\""
+                    + (budgetJson == null ? "" : ",\"budget\":" + budgetJson)
+                    + "}"));
       }
       return new Answer("", spawns, usage(), new java.math.BigDecimal(DRIVER_USD));
     }

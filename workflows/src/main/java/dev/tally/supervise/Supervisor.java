@@ -76,7 +76,9 @@ final class Supervisor {
     this.ledger = new Ledger(nodeId);
     this.inbox = inbox;
     this.crew = new Crew(nodeId, depth, request, usdCapped, pool, ledger);
-    this.tools = new CoordinationTools(crew, request.perWorker(), this::untilDeadline);
+    this.tools =
+        new CoordinationTools(
+            crew, request.perWorker(), this::untilDeadline, () -> inbox.cancelReason != null);
   }
 
   RunResult run() {
@@ -158,6 +160,10 @@ final class Supervisor {
         return;
       }
       for (ToolCall call : reply.toolCalls()) {
+        if (cancelRequested()) {
+          // A cancelled run starts nothing new, not even what its last turn asked for.
+          return;
+        }
         phase = Toolsets.AWAIT_EVENT.equals(call.name()) ? "awaiting" : "driving";
         JsonNode out = tools.handle(call);
         if (out.has("error")) {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /**
@@ -30,6 +31,9 @@ import org.slf4j.Logger;
  * nested driver, whose pool is its own reservation.
  */
 final class Supervisor {
+  /** Memo key holding the run's result without its output text. */
+  static final String OUTCOME_MEMO = "outcome";
+
   private static final Logger log = Workflow.getLogger(Supervisor.class);
 
   private final String nodeId;
@@ -110,6 +114,9 @@ final class Supervisor {
             turn);
     phase = "done";
     publishDetails();
+    // Temporal closes a cancelled workflow as CANCELED whatever it returns, so the outcome is also
+    // kept in the memo (output by reference only) where describe and the UI can read it.
+    Workflow.upsertMemo(Map.of(OUTCOME_MEMO, result.withoutOutput()));
     return result;
   }
 

@@ -127,6 +127,14 @@ class RunRequestRulesTest {
   }
 
   @Test
+  void task_emptyObjectOrArray_namedWithExpectedAndActual() {
+    assertThat(RunRequestRules.problems(withTask(dev.tally.json.Json.parse("{}"))))
+        .containsExactly("task: expected a non-empty string or JSON value, got {}");
+    assertThat(RunRequestRules.problems(withTask(dev.tally.json.Json.parse("[]"))))
+        .containsExactly("task: expected a non-empty string or JSON value, got []");
+  }
+
+  @Test
   void budget_missing_namedWithExpectedAndActual() {
     assertThat(RunRequestRules.problems(withBudgets(null, PER_WORKER)))
         .containsExactly("budget: expected a budget object, got null");

@@ -18,6 +18,7 @@ import io.temporal.worker.Worker;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -241,6 +242,24 @@ class RouterChatActivityTest {
     assertThat(f.getType()).isEqualTo(Failures.ROUTER_NOT_CONFIGURED);
     assertThat(f.getOriginalMessage()).contains("TALLY_DRIVER_MODEL");
     assertThat(stub.received()).isEmpty();
+  }
+
+  @Test
+  void baseUrl_notConfigured_failsOnceNamingTheVariable(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    taskQueue = worker.getTaskQueue();
+    worker.registerActivitiesImplementations(
+        RouterChatActivitiesImpl.create(
+            RouterConfig.fromEnv(Map.of("TALLY_WORKER_MODEL", "m")), blobs));
+    env.start();
+
+    WorkflowFailedException e =
+        catchThrowableOfType(WorkflowFailedException.class, () -> chat(client, "no-url", hello()));
+
+    ApplicationFailure f = activityFailure(e);
+    assertThat(f.getType()).isEqualTo(Failures.ROUTER_NOT_CONFIGURED);
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).contains("TALLY_ROUTER_BASE_URL");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.tally.delegate;
 
 import dev.tally.TallyWorkflows;
+import dev.tally.sandbox.SandboxFailures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -87,27 +88,44 @@ public final class DelegationSubmitter {
 
   /**
    * The state of task {@code taskId}: the {@code status} query while it runs, its stored result
-   * once it has finished (which needs no worker).
+   * once it has completed, and what Temporal recorded when it was cancelled, failed or terminated;
+   * only the running case needs a worker.
    *
    * @throws WorkflowNotFoundException when there is no such task
    */
   public static DelegationStatus stateOf(WorkflowClient client, String taskId) {
     WorkflowStub stub = client.newUntypedWorkflowStub(taskId);
     WorkflowExecutionDescription d = stub.describe();
-    if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    WorkflowExecutionStatus status = d.getStatus();
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       return stub.query("status", DelegationStatus.class);
+    }
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED) {
+      return closedWithoutResult(
+          taskId,
+          d,
+          DelegationStatus.CANCELLED,
+          new DelegationError("cancelled through Temporal", SandboxFailures.CANCELLED));
     }
     try {
       DelegationResult r =
           stub.getResult(RESULT_READ_SECONDS, TimeUnit.SECONDS, DelegationResult.class);
       return DelegationStatus.of(r);
     } catch (WorkflowFailedException e) {
-      return failedBeforeRunning(taskId, d, e);
+      Throwable cause = e.getCause();
+      String kind =
+          cause instanceof ApplicationFailure app && app.getType() != null
+              ? app.getType()
+              : status.name();
+      String message =
+          cause instanceof ApplicationFailure app ? app.getOriginalMessage() : e.getMessage();
+      return closedWithoutResult(
+          taskId, d, DelegationStatus.FAILED, new DelegationError(message, kind));
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "delegation "
               + taskId
-              + ": expected its stored result, got none in "
+              + ": expected the stored result of a closed task, got none in "
               + RESULT_READ_SECONDS
               + " s",
           e);
@@ -145,29 +163,21 @@ public final class DelegationSubmitter {
     }
   }
 
-  /** A task that failed as a workflow: its input was refused, or it was terminated. */
-  private static DelegationStatus failedBeforeRunning(
-      String taskId, WorkflowExecutionDescription d, WorkflowFailedException e) {
-    Throwable cause = e.getCause();
-    String kind =
-        cause instanceof ApplicationFailure app && app.getType() != null
-            ? app.getType()
-            : d.getStatus().name();
-    String message =
-        cause instanceof ApplicationFailure app ? app.getOriginalMessage() : e.getMessage();
-    String profile = null;
+  /** A task that closed without a result: refused input, Temporal cancellation, termination. */
+  private static DelegationStatus closedWithoutResult(
+      String taskId, WorkflowExecutionDescription d, String status, DelegationError error) {
     return new DelegationStatus(
         taskId,
-        profile,
+        d.getMemo("profile", String.class, String.class),
+        d.getMemo("namespace", String.class, String.class),
+        status,
+        new Progress(0, status),
         null,
-        DelegationStatus.FAILED,
-        new Progress(0, DelegationStatus.FAILED),
-        null,
-        new DelegationError(message, kind),
-        null,
-        null,
+        error,
         null,
         null,
+        d.getStartTime() == null ? null : d.getStartTime().toString(),
+        d.getCloseTime() == null ? null : d.getCloseTime().toString(),
         List.of(),
         null,
         List.of());

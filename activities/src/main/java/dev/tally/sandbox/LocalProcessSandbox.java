@@ -92,6 +92,7 @@ public final class LocalProcessSandbox implements SandboxProvider {
     Session s = session(request.sessionId());
     return SessionLock.with(
         s.lock(),
+        heartbeat,
         () -> {
           if (Files.exists(s.file("released"))) {
             throw new SandboxException(
@@ -478,6 +479,10 @@ public final class LocalProcessSandbox implements SandboxProvider {
   }
 
   private CommandResult git(Path dir, String... args) {
+    return git(dir, () -> {}, args);
+  }
+
+  private CommandResult git(Path dir, Runnable heartbeat, String... args) {
     List<String> argv = new ArrayList<>(List.of("git", "-c", "core.hooksPath=/dev/null"));
     argv.addAll(List.of(args));
     return Commands.run(
@@ -486,7 +491,7 @@ public final class LocalProcessSandbox implements SandboxProvider {
         Map.of("GIT_TERMINAL_PROMPT", "0"),
         GIT_TIMEOUT,
         64 * 1024,
-        () -> {},
+        heartbeat,
         sessions.resolve(".scratch"));
   }
 

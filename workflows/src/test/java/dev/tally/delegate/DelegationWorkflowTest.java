@@ -171,6 +171,7 @@ class DelegationWorkflowTest {
     assertThat(sessions).containsExactly("sandbox=box-" + session(id) + ";session=" + session(id));
 
     WorkflowReplayer.replayWorkflowExecution(history, DelegationWorkflowImpl.class);
+    HistoryCapture.save("delegation-coder-completed", history);
   }
 
   @Test
@@ -354,10 +355,12 @@ class DelegationWorkflowTest {
     assertThat(sandbox.ticks(session(id))).isEqualTo(1);
     assertThat(sandbox.cancels()).hasSize(1);
     assertThat(sandbox.releases()).hasSize(1);
+    WorkflowExecutionHistory history = client.fetchHistory(id);
     assertThat(
-            client.fetchHistory(id).getEvents().stream()
+            history.getEvents().stream()
                 .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_CANCELED))
         .isTrue();
+    HistoryCapture.save("delegation-cancelled-during-timer", history);
   }
 
   private static DelegationStatus awaitPhase(DelegationWorkflow wf, String phase)
@@ -460,6 +463,7 @@ class DelegationWorkflowTest {
     assertThat(sandbox.releases())
         .extracting(SessionRequest::sessionId)
         .containsExactlyInAnyOrder(v1, v2);
+    HistoryCapture.save("delegation-two-variants", client.fetchHistory(id));
   }
 
   @Test

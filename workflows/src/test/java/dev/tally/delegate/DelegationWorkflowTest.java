@@ -306,7 +306,9 @@ class DelegationWorkflowTest {
     sandbox.script(session(id), TurnTick.running(0L)).holdTick(2);
     start(env, worker);
     DelegationWorkflow wf = stub(client, worker, id);
-    WorkflowClient.start(wf::run, coder("slow"));
+    // A short pause: time is locked outside getResult, so the timer before tick 2 runs in real
+    // time.
+    WorkflowClient.start(wf::run, coder("slow").withTiming(100L, null));
 
     sandbox.awaitHeldTick();
     wf.cancel(new CancelRequest("operator changed their mind"));

@@ -23,6 +23,7 @@ import java.util.List;
  * @param startedAt ISO-8601
  * @param completedAt ISO-8601
  * @param turns each sandbox turn
+ * @param feedback every feedback signal received while it ran, in order
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -37,4 +38,5 @@ public record DelegationResult(
     Spend spent,
     String startedAt,
     String completedAt,
-    List<TurnView> turns) {}
+    List<TurnView> turns,
+    List<DelegationFeedback> feedback) {}

@@ -56,7 +56,7 @@ public record DelegationStatus(
     return COMPLETED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
   }
 
-  /** The status a finished delegation's result describes (no later feedback is known there). */
+  /** The status a finished delegation's result describes. */
   public static DelegationStatus of(DelegationResult r) {
     int ticks = r.turns() == null ? 0 : r.turns().stream().mapToInt(TurnView::ticks).sum();
     return new DelegationStatus(
@@ -71,7 +71,7 @@ public record DelegationStatus(
         r.spent(),
         r.startedAt(),
         r.completedAt(),
-        List.of(),
+        r.feedback() == null ? List.of() : r.feedback(),
         null,
         r.turns());
   }

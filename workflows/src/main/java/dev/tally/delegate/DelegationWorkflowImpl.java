@@ -265,7 +265,8 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
         spent(),
         startedAt,
         completedAt,
-        turnViews());
+        turnViews(),
+        List.copyOf(feedback));
   }
 
   private DelegationError cancelledError() {

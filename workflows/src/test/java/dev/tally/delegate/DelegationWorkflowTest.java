@@ -530,9 +530,11 @@ class DelegationWorkflowTest {
             target, new DelegationFeedback.Rating(7.0, null, "x"), "user", null));
     DelegationStatus s = wf.status();
     wf.cancel(new CancelRequest("done"));
-    WorkflowStub.fromTyped(wf).getResult(DelegationResult.class);
+    DelegationResult r = WorkflowStub.fromTyped(wf).getResult(DelegationResult.class);
 
     assertThat(s.feedback()).containsExactly(good, good);
+    assertThat(r.feedback()).containsExactly(good, good);
+    assertThat(DelegationStatus.of(r).feedback()).containsExactly(good, good);
     assertThat(s.rejectedFeedback())
         .contains("feedback.rating.score: expected a number in 0..1, got 7.0");
   }

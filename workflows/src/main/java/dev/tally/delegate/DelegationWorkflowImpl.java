@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 
 /**
@@ -47,6 +48,7 @@ import org.slf4j.Logger;
 public final class DelegationWorkflowImpl implements DelegationWorkflow {
   private static final Logger log = Workflow.getLogger(DelegationWorkflowImpl.class);
   static final String UI_AUDITOR_UNSUPPORTED = "no sandbox configured for ui-auditor";
+  private static final Pattern SAFE_TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,179}");
 
   private final MeterActivities meter =
       Workflow.newLocalActivityStub(MeterActivities.class, Policies.meter());
@@ -75,7 +77,14 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     taskId = Workflow.getInfo().getWorkflowId();
     startedAt = Instant.ofEpochMilli(startedAtMs).toString();
     profile = request == null ? null : request.profile();
-    List<String> problems = DelegationRules.problems(request);
+    List<String> problems = new ArrayList<>(DelegationRules.problems(request));
+    if (!SAFE_TASK_ID.matcher(taskId).matches()) {
+      // Session ids and sandbox directories are derived from the workflow id.
+      problems.add(
+          "workflow id: expected letters, digits, '.', '_' or '-' (at most 180), got '"
+              + taskId
+              + "'");
+    }
     if (!problems.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "invalid DelegationRequest: " + String.join("; ", problems),

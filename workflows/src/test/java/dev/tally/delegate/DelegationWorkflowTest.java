@@ -510,6 +510,23 @@ class DelegationWorkflowTest {
   }
 
   @Test
+  void workflowIdUnfitForSessionIds_isRefusedAsInvalid(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    start(env, worker);
+
+    assertThatThrownBy(() -> stub(client, worker, "bad;id=x").run(research("q")))
+        .isInstanceOf(WorkflowFailedException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(DelegationFailures.INVALID_DELEGATION_REQUEST);
+              assertThat(f.getOriginalMessage()).contains("workflow id: expected letters");
+            });
+    assertThat(sandbox.calls()).isEmpty();
+  }
+
+  @Test
   void feedbackSignal_appendsValidRatingsAndReportsAnUnusableOne(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     String id = "dlg-feedback";

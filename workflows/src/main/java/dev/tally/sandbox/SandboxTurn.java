@@ -97,11 +97,13 @@ public final class SandboxTurn {
     long dispatchedAt = Workflow.currentTimeMillis();
     phase = "dispatching";
     while (true) {
+      // Counted as dispatched before the first pass returns: a pass cut short by a cancel may
+      // already have started the harness, and what it spent must not be read as nothing.
+      dispatched = true;
       TurnTick tick =
           sandbox.driveTurn(
               new DriveTurnRequest(lease.sandboxId(), sessionId, plan.prompt(), wallCap));
       ticks++;
-      dispatched = true;
       if (tick.usage() != null) {
         usage = tick.usage();
       }

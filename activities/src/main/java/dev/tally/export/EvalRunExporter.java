@@ -176,7 +176,9 @@ public final class EvalRunExporter {
             .setMessage(scrubbed(message))
             .setNonRetryable(!retryable);
     if (rejections != null) {
-      b.setDetails(rejections);
+      // One detail, an array, so that callers read it the same way before and after it passed
+      // through Temporal's payload converter: getDetails().get(Rejection[].class).
+      b.setDetails((Object) rejections.toArray(Rejection[]::new));
     }
     return b.build();
   }

@@ -25,7 +25,9 @@ public final class Redactor {
   private static final Pattern ASSIGNED =
       Pattern.compile(
           "(?i)\\b([a-z0-9_-]*(?:api[_-]?key|secret|password|passwd|token|authorization"
-              + "|credential)[a-z0-9_-]*)(\"?\\s*[:=]\\s*\"?)([^\\s\"',;&]+)");
+              + "|credential)[a-z0-9_-]*)(\"?\\s*[:=]\\s*\"?)"
+              // Not a value already redacted, nor the scheme word of a redacted bearer token.
+              + "(?!\\[redacted\\])(?!(?:bearer|basic)\\s)([^\\s\"',;&]+)");
   private static final Pattern URL_USERINFO = Pattern.compile("(?i)(https?://)[^/@\\s]+@");
   private static final Pattern SECRET_FIELD =
       Pattern.compile(

@@ -7,6 +7,8 @@ import dev.tally.export.ExportPolicies;
 import dev.tally.export.ExportReceipt;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,11 +24,8 @@ import org.slf4j.Logger;
  * submission), and re-exports the target's eval record for each gate decision.
  */
 public final class FeedbackLogWorkflowImpl implements FeedbackLogWorkflow {
-  /**
-   * How long the log waits for the next submission before continuing as new anyway: every wait is
-   * bounded, and an idle log's history is restarted at most once a month.
-   */
-  static final Duration IDLE_ROLLOVER = Duration.ofDays(30);
+  /** How long one run of the log lasts before it continues as new with everything it holds. */
+  static final Duration ROLLOVER = Duration.ofDays(30);
 
   /** Submissions handled per run before continuing as new, well under history limits. */
   static final int MAX_PER_RUN = 500;
@@ -49,14 +48,21 @@ public final class FeedbackLogWorkflowImpl implements FeedbackLogWorkflow {
     exports.addAll(start.exports());
     refused.addAll(start.refused());
     events.forEach(e -> seen.add(e.eventId()));
+    // One timer per run, not one per wait: the log continues as new a month after it started (or
+    // sooner when its history grows), carrying everything it holds.
+    Promise<Void> rollover =
+        Workflow.newTimer(
+            ROLLOVER, TimerOptions.newBuilder().setSummary("feedback log rollover").build());
     int handled = 0;
     while (true) {
-      boolean woke = Workflow.await(IDLE_ROLLOVER, () -> !inbox.isEmpty());
+      Workflow.await(() -> !inbox.isEmpty() || rollover.isCompleted());
       while (!inbox.isEmpty()) {
         handle(inbox.pollFirst());
         handled++;
       }
-      if (!woke || handled >= MAX_PER_RUN || Workflow.getInfo().isContinueAsNewSuggested()) {
+      if (rollover.isCompleted()
+          || handled >= MAX_PER_RUN
+          || Workflow.getInfo().isContinueAsNewSuggested()) {
         // The signal handler only queues, so nothing can be half-handled here.
         if (inbox.isEmpty()) {
           Workflow.continueAsNew(feedback());

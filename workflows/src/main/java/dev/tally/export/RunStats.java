@@ -60,7 +60,14 @@ public record RunStats(
       String status,
       RunResult result,
       RunResult.ErrorInfo error,
-      List<LedgerEntry> ledger) {}
+      List<LedgerEntry> ledger) {
+
+    /** A run as its history tells it. */
+    public static Run fromHistory(String runId, RunHistory history) {
+      return new Run(
+          runId, history.status(), history.result(), history.failure(), history.ledger());
+    }
+  }
 
   /** Summarises {@code runs}. */
   public static RunStats of(List<Run> runs) {

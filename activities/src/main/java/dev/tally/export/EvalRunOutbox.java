@@ -125,7 +125,15 @@ public final class EvalRunOutbox {
     int sent = 0;
     String error = null;
     for (String line : lines) {
-      EvalRunBatch batch = batchOf(line);
+      EvalRunBatch batch;
+      try {
+        batch = batchOf(line);
+      } catch (RuntimeException unreadable) {
+        // A damaged line would block every flush after it: it moves aside, kept for a human.
+        done.add(line);
+        refused.add(Wire.text(damaged(line, unreadable.getMessage())));
+        continue;
+      }
       try {
         send.apply(batch);
         done.add(batch.idempotencyKey());
@@ -147,7 +155,7 @@ public final class EvalRunOutbox {
         () -> {
           List<String> keep = new ArrayList<>();
           for (String line : readLines(file)) {
-            if (!done.contains(keyOf(line))) {
+            if (!done.contains(keyOf(line)) && !done.contains(line)) {
               keep.add(line);
             }
           }
@@ -174,6 +182,13 @@ public final class EvalRunOutbox {
         remaining[0],
         error == null ? "" : "; stopped: " + error);
     return new FlushReport(sent, refused.size(), remaining[0], error);
+  }
+
+  private static ObjectNode damaged(String line, String why) {
+    ObjectNode node = Wire.MAPPER.createObjectNode();
+    node.put("unreadableLine", line);
+    node.put("rejectedBecause", why);
+    return node;
   }
 
   private static EvalRunBatch batchOf(String line) {

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records ratings and gate decisions for any run or delegation, open or closed, in the target's
@@ -24,6 +26,8 @@ import java.util.Objects;
  * itself.
  */
 public final class FeedbackRecorder {
+  private static final Logger log = LoggerFactory.getLogger(FeedbackRecorder.class);
+
   private final WorkflowClient client;
   private final String taskQueue;
   private final Clock clock;
@@ -85,9 +89,19 @@ public final class FeedbackRecorder {
     }
   }
 
+  /**
+   * The target's eval record, or null when it has none or its history cannot be read here (a
+   * payload codec, say): the decision is recorded either way, and the log says it was not
+   * re-exported.
+   */
   private EvalRunEvent evalRecord(String targetId) {
     String json = client.fetchHistory(targetId).toJson(false);
-    return RunHistory.parse(json).evalRecord(targetId, clock.millis());
+    try {
+      return RunHistory.parse(json).evalRecord(targetId, clock.millis());
+    } catch (IllegalArgumentException e) {
+      log.warn("gate on {}: its eval record cannot be rebuilt: {}", targetId, e.getMessage());
+      return null;
+    }
   }
 
   private void submit(FeedbackSubmission submission) {

@@ -143,4 +143,20 @@ class EvalRunOutboxTest {
     String rejected = Files.readString(outbox.rejectedFile());
     assertThat(rejected).contains("run-a/finished").contains("unknown run");
   }
+
+  @Test
+  void flush_damagedLine_movesAsideAndTheRestIsSent() throws Exception {
+    EvalRunOutbox outbox = new EvalRunOutbox(keyless().outbox());
+    outbox.append(batch("run-a", EvalRunEvent.FINISHED));
+    Files.writeString(outbox.file(), "{\"truncated\n", java.nio.file.StandardOpenOption.APPEND);
+    outbox.append(batch("run-b", EvalRunEvent.FINISHED));
+
+    EvalRunOutbox.FlushReport report = outbox.flush(withKey());
+
+    assertThat(report).isEqualTo(new EvalRunOutbox.FlushReport(2, 1, 0, null));
+    assertThat(Files.readString(outbox.rejectedFile()))
+        .contains("unreadableLine")
+        .contains("truncated");
+    assertThat(outbox.pending()).isEmpty();
+  }
 }

@@ -71,9 +71,21 @@ public record EvalRunEvent(
     if (GATE_DECIDED.equals(status) && gateDecision == null) {
       throw new IllegalArgumentException("gateDecision: required when status is gate-decided");
     }
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    labels = labels == null ? Map.of() : withoutNulls(labels);
     generations = generations == null ? List.of() : List.copyOf(generations);
     totalCostUsd = totalCostUsd == null ? BigDecimal.ZERO : totalCostUsd;
+  }
+
+  /** Labels come from users' JSON; a null key or value is dropped rather than failing the run. */
+  private static Map<String, String> withoutNulls(Map<String, String> labels) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    labels.forEach(
+        (k, v) -> {
+          if (k != null && v != null) {
+            out.put(k, v);
+          }
+        });
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /**

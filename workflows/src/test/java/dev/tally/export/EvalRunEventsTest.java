@@ -177,4 +177,15 @@ class EvalRunEventsTest {
     assertThat(EvalRunBatch.keyFor("run-a", "gate-decided", "e1"))
         .isEqualTo("run-a/gate-decided/e1");
   }
+
+  @Test
+  void started_labelsWithNulls_dropThemInsteadOfFailing() {
+    Map<String, String> labels = new java.util.HashMap<>();
+    labels.put("suite", "x");
+    labels.put("empty", null);
+
+    EvalRunEvent e = EvalRunEvents.started("run-a", new EvalRunLabels(null, labels), 0);
+
+    assertThat(e.labels()).isEqualTo(Map.of("suite", "x"));
+  }
 }

@@ -274,10 +274,15 @@ class TracedRunTest {
   void gateDecidedAfterClose_reachesTheIngestUnderTheSameRunId() {
     assertThat(feedbackLog.events()).extracting(e -> e.kind()).containsExactly("feedback", "gate");
     assertThat(feedbackLog.exports()).extracting(GateExport::status).containsExactly("queued");
-    assertThat(flush.sent()).isEqualTo(1);
+    // The run itself queued started and finished; the gate decision came after it closed.
+    assertThat(flush.sent()).isEqualTo(3);
     assertThat(flush.remaining()).isZero();
+    assertThat(ingest.received())
+        .extracting(r -> r.header("Idempotency-Key"))
+        .contains(RUN_ID + "/started", RUN_ID + "/finished");
 
-    IngestStub.Received post = only(ingest.received(), r -> true);
+    IngestStub.Received post =
+        only(ingest.received(), r -> r.header("Idempotency-Key").contains("/gate-decided/"));
     assertThat(post.path()).isEqualTo("/v1/ingest/eval-runs");
     assertThat(post.header("Authorization")).isEqualTo("Bearer " + tangleKey);
     assertThat(post.header("X-Tangle-Wire-Version")).isEqualTo("2026-05-26.v1");

@@ -90,6 +90,7 @@ final class Supervisor {
 
   RunResult run() {
     evalExport.started();
+    RunSearchAttributes.running();
     unsent.add(ChatMessage.system(Prompts.DRIVER));
     unsent.add(ChatMessage.user(taskText(request.task())));
     try {
@@ -122,6 +123,7 @@ final class Supervisor {
     // Temporal closes a cancelled workflow as CANCELED whatever it returns, so the outcome is also
     // kept in the memo (output by reference only) where describe and the UI can read it.
     Workflow.upsertMemo(Map.of(OUTCOME_MEMO, result.withoutOutput()));
+    RunSearchAttributes.ended(result);
     return result;
   }
 

@@ -1,0 +1,99 @@
+package dev.tally.worker;
+
+import dev.tally.TallyWorkflows;
+import dev.tally.blob.FilesystemBlobStore;
+import dev.tally.meter.MeterActivitiesImpl;
+import dev.tally.router.RouterChatActivitiesImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: one worker on one task queue with every Tally workflow and activity
+ * registered. The worker process and the CLI's {@code dev} and {@code demo} commands all build
+ * their worker here, so nothing is wired twice.
+ */
+public final class TallyWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TallyWorker.class);
+
+  /** How long {@link #close()} lets in-flight tasks finish before giving up on them. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  private final WorkerFactory factory;
+  private final WorkerConfig config;
+
+  private TallyWorker(WorkerFactory factory, WorkerConfig config) {
+    this.factory = factory;
+    this.config = config;
+  }
+
+  /** Builds the worker on {@code config.taskQueue()} and registers everything; not yet polling. */
+  public static TallyWorker create(WorkflowClient client, WorkerConfig config) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(config, "config");
+    try {
+      Files.createDirectories(config.blobDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot create the conversation store " + config.blobDir() + ": " + e.getMessage(), e);
+    }
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Worker worker = factory.newWorker(config.taskQueue(), workerOptions(config.sticky()));
+    TallyWorkflows.register(worker);
+    worker.registerActivitiesImplementations(
+        RouterChatActivitiesImpl.create(config.router(), new FilesystemBlobStore(config.blobDir())),
+        new MeterActivitiesImpl());
+    return new TallyWorker(factory, config);
+  }
+
+  /**
+   * Worker options for the sticky setting. With sticky off the SDK asks for no sticky queue at all,
+   * which is what lets a restarted worker pick up a workflow on the embedded test server: that
+   * server never moves work off a dead worker's sticky queue.
+   */
+  public static WorkerOptions workerOptions(boolean sticky) {
+    WorkerOptions.Builder b = WorkerOptions.newBuilder();
+    if (!sticky) {
+      b.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    return b.build();
+  }
+
+  /** Starts polling. */
+  public TallyWorker start() {
+    factory.start();
+    log.info(
+        "Tally worker polling task queue '{}' (namespace {}, sticky {})",
+        config.taskQueue(),
+        config.namespace(),
+        config.sticky() ? "on" : "off");
+    return this;
+  }
+
+  public WorkerConfig config() {
+    return config;
+  }
+
+  /** Stops polling and lets in-flight tasks finish for up to {@link #SHUTDOWN_GRACE}. */
+  @Override
+  public void close() {
+    factory.shutdown();
+    try {
+      if (!factory.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        factory.shutdownNow();
+      }
+    } catch (IllegalStateException e) {
+      // A factory that never started has nothing to await.
+      log.debug("worker factory was not started: {}", e.getMessage());
+    }
+  }
+}

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rebuilds a run's ledger from its Temporal history alone, without running any of Tally's
- * workflow code: the history JSON of {@code temporal workflow show -o json}, the Temporal UI's
- * download, or {@code WorkflowExecutionHistory.toJson}.
+ * Rebuilds a run's ledger from its Temporal history alone, without running any of Tally's workflow
+ * code: the history JSON of {@code temporal workflow show -o json}, the Temporal UI's download, or
+ * {@code WorkflowExecutionHistory.toJson}.
  *
  * <p>Every ledger entry is the input of a {@code Meter} call: a local activity marker (its {@code
  * type} and {@code input} details) or a scheduled activity. Entries are deduplicated by their key

@@ -10,6 +10,7 @@ import dev.tally.router.ToolCall;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -23,13 +24,20 @@ final class CoordinationTools {
   private final Crew crew;
   private final Budget perWorker;
   private final Supplier<Duration> untilDeadline;
+  private final BooleanSupplier interrupted;
   private boolean stopped;
   private String stopReason;
 
-  CoordinationTools(Crew crew, Budget perWorker, Supplier<Duration> untilDeadline) {
+  /**
+   * @param untilDeadline time left before the run's deadline, null when there is none
+   * @param interrupted true once the run is cancelled: a pending wait returns at once
+   */
+  CoordinationTools(
+      Crew crew, Budget perWorker, Supplier<Duration> untilDeadline, BooleanSupplier interrupted) {
     this.crew = crew;
     this.perWorker = perWorker;
     this.untilDeadline = untilDeadline;
+    this.interrupted = interrupted;
   }
 
   boolean stopped() {
@@ -99,7 +107,8 @@ final class CoordinationTools {
     if (left != null && left.compareTo(wait) < 0) {
       wait = left.isNegative() ? Duration.ZERO : left;
     }
-    Workflow.await(wait, () -> crew.hasEvent() || crew.live().isEmpty());
+    Workflow.await(
+        wait, () -> crew.hasEvent() || crew.live().isEmpty() || interrupted.getAsBoolean());
     if (crew.hasEvent()) {
       return crew.nextEvent();
     }

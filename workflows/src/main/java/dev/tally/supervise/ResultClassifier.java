@@ -25,7 +25,8 @@ final class ResultClassifier {
       LedgerTotals totals,
       int turns) {
     WorkerSlot best = null;
-    for (WorkerSlot s : settledInOrder) {
+    // A cancelled run has no winner, even if a worker delivered while it was being drained.
+    for (WorkerSlot s : ending.cancelReason() != null ? List.<WorkerSlot>of() : settledInOrder) {
       if (s.delivered()
           && (best == null || s.outcome.verdict().score() > best.outcome.verdict().score())) {
         best = s;

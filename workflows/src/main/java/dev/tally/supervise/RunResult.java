@@ -45,6 +45,22 @@ public record RunResult(
   public static final String ALL_CHILDREN_DOWN = "all-children-down";
   public static final String DRIVER_FAILED = "driver-failed";
 
+  /** The same result with the output text dropped; {@code outRef} still names it. */
+  public RunResult withoutOutput() {
+    return new RunResult(
+        kind,
+        null,
+        outRef,
+        winnerId,
+        verdict,
+        reason,
+        detail,
+        error,
+        downCount,
+        spentTotal,
+        spentBreakdown);
+  }
+
   /** Driver inference plus child work equals the total on every channel. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record SpentBreakdown(Spend driverInference, Spend childWork) {}

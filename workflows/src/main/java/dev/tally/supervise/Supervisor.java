@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /**
@@ -30,6 +31,9 @@ import org.slf4j.Logger;
  * nested driver, whose pool is its own reservation.
  */
 final class Supervisor {
+  /** Memo key holding the run's result without its output text. */
+  static final String OUTCOME_MEMO = "outcome";
+
   private static final Logger log = Workflow.getLogger(Supervisor.class);
 
   private final String nodeId;
@@ -76,7 +80,9 @@ final class Supervisor {
     this.ledger = new Ledger(nodeId);
     this.inbox = inbox;
     this.crew = new Crew(nodeId, depth, request, usdCapped, pool, ledger);
-    this.tools = new CoordinationTools(crew, request.perWorker(), this::untilDeadline);
+    this.tools =
+        new CoordinationTools(
+            crew, request.perWorker(), this::untilDeadline, () -> inbox.cancelReason != null);
   }
 
   RunResult run() {
@@ -108,6 +114,9 @@ final class Supervisor {
             turn);
     phase = "done";
     publishDetails();
+    // Temporal closes a cancelled workflow as CANCELED whatever it returns, so the outcome is also
+    // kept in the memo (output by reference only) where describe and the UI can read it.
+    Workflow.upsertMemo(Map.of(OUTCOME_MEMO, result.withoutOutput()));
     return result;
   }
 
@@ -158,6 +167,10 @@ final class Supervisor {
         return;
       }
       for (ToolCall call : reply.toolCalls()) {
+        if (cancelRequested()) {
+          // A cancelled run starts nothing new, not even what its last turn asked for.
+          return;
+        }
         phase = Toolsets.AWAIT_EVENT.equals(call.name()) ? "awaiting" : "driving";
         JsonNode out = tools.handle(call);
         if (out.has("error")) {

@@ -2,6 +2,7 @@ package dev.tally.supervise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.ledger.LedgerTotals;
@@ -13,7 +14,6 @@ import dev.tally.testing.ScriptedChat;
 import dev.tally.testing.ScriptedChat.Answer;
 import dev.tally.testing.Scripts;
 import dev.tally.testing.TemporalHarness;
-import dev.tally.ledger.Budget;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -88,7 +88,8 @@ class SupervisedRunNestingTest {
 
     // The sub-driver keeps its own ledger in its own history, and it adds up to what the root
     // settled for it.
-    List<LedgerEntry> subLedger = LedgerRebuilder.fromHistoryJson(harness.historyJson(ROOT + ":s1"));
+    List<LedgerEntry> subLedger =
+        LedgerRebuilder.fromHistoryJson(harness.historyJson(ROOT + ":s1"));
     assertThat(subLedger.stream().filter(e -> e.kind().equals("spawned"))).hasSize(2);
     assertThat(subLedger.stream().filter(e -> e.kind().equals("spawned")).map(LedgerEntry::id))
         .containsExactly(ROOT + ":s1:s1", ROOT + ":s1:s2");

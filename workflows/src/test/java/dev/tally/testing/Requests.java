@@ -12,7 +12,15 @@ public final class Requests {
   /** A generous run: 100k tokens, 10 iterations, workers of 1 iteration and 5k tokens. */
   public static RunRequest basic(String task) {
     return new RunRequest(
-        TextNode.valueOf(task), Budget.of(10, 100_000), Budget.of(1, 5_000), null, null, null, null, null, null);
+        TextNode.valueOf(task),
+        Budget.of(10, 100_000),
+        Budget.of(1, 5_000),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   public static RunRequest withBudget(RunRequest r, Budget budget, Budget perWorker) {

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@code RouterChat} test double at the port's edge: it keeps conversations by reference like
- * the real activity and answers from a script, recording every call it "billed".
+ * A {@code RouterChat} test double at the port's edge: it keeps conversations by reference like the
+ * real activity and answers from a script, recording every call it "billed".
  */
 public final class ScriptedChat implements RouterChatActivities {
 
@@ -69,10 +69,12 @@ public final class ScriptedChat implements RouterChatActivities {
     }
     conversation.addAll(request.append());
     Answer a = script.answer(request, List.copyOf(conversation));
-    conversation.add(ChatMessage.assistant(a.content(), a.toolCalls().isEmpty() ? null : a.toolCalls()));
+    conversation.add(
+        ChatMessage.assistant(a.content(), a.toolCalls().isEmpty() ? null : a.toolCalls()));
     String ref = Json.contentRef(conversation);
     conversations.put(ref, conversation);
-    billed.add(new Billed(request.nodeId(), request.turn(), request.role(), a.usage(), a.costUsd()));
+    billed.add(
+        new Billed(request.nodeId(), request.turn(), request.role(), a.usage(), a.costUsd()));
     return new ChatTurnReply(
         ref,
         a.content(),

@@ -38,7 +38,8 @@ public final class Scripts {
   }
 
   /** The driver side of {@link #coordinator}, reusable inside other scripts. */
-  public static Answer coordinatorTurn(List<ChatMessage> conversation, int workers, String profile) {
+  public static Answer coordinatorTurn(
+      List<ChatMessage> conversation, int workers, String profile) {
     return coordinatorTurn(conversation, workers, profile, null);
   }
 
@@ -53,7 +54,11 @@ public final class Scripts {
             ScriptedChat.call(
                 "c" + i,
                 "spawn_worker",
-                "{\"profile\":\"" + profile + "\",\"task\":\"part " + i + "\",\"label\":\"w"
+                "{\"profile\":\""
+                    + profile
+                    + "\",\"task\":\"part "
+                    + i
+                    + "\",\"label\":\"w"
                     + i
                     + "\""
                     + (budgetJson == null ? "" : ",\"budget\":" + budgetJson)
@@ -70,7 +75,10 @@ public final class Scripts {
       return Answer.calls(DRIVER_IN, DRIVER_OUT, DRIVER_USD, ScriptedChat.call("s", "stop", "{}"));
     }
     return Answer.calls(
-        DRIVER_IN, DRIVER_OUT, DRIVER_USD, ScriptedChat.call("a" + results.size(), "await_event", "{}"));
+        DRIVER_IN,
+        DRIVER_OUT,
+        DRIVER_USD,
+        ScriptedChat.call("a" + results.size(), "await_event", "{}"));
   }
 
   /** A worker that answers its task. */

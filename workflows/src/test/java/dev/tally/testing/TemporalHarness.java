@@ -12,8 +12,8 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 
 /**
- * A time-skipping Temporal test server with one Tally worker: every workflow registered the way
- * the worker process registers them, and the given activity implementations.
+ * A time-skipping Temporal test server with one Tally worker: every workflow registered the way the
+ * worker process registers them, and the given activity implementations.
  */
 public final class TemporalHarness implements AutoCloseable {
   public static final String QUEUE = TallyWorkflows.DEFAULT_TASK_QUEUE;

@@ -34,6 +34,15 @@ public final class Failures {
   /** A conversation reference could not be resolved in the blob store. */
   public static final String CONVERSATION_MISSING = "ConversationMissing";
 
+  /**
+   * The router answered 408, 409, 425, 429 (not a quota error) or 5xx, or the connection failed:
+   * retryable, honouring {@code Retry-After} as the next retry delay.
+   */
+  public static final String ROUTER_TRANSIENT = "RouterTransient";
+
+  /** The router did not answer within the request timeout: retryable. */
+  public static final String ROUTER_TIMEOUT = "RouterTimeout";
+
   /** The driver's own inference reported unknown dollars under a dollar cap. */
   public static final String UNKNOWN_COST_UNDER_CAP = "UnknownCostUnderCap";
 

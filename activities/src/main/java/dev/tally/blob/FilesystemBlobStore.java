@@ -1,0 +1,130 @@
+package dev.tally.blob;
+
+import dev.tally.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A blob store in a directory, shared by every worker process on one host.
+ *
+ * <p>A blob lives at {@code <dir>/<first 2 hex>/<other 62 hex>}: the two-character shard keeps any
+ * one directory small. Writes go to a temporary file in the shard directory, are flushed to disk,
+ * and are then renamed into place atomically, so a reader in another process sees either nothing or
+ * the whole blob, never a torn one. Two processes writing the same blob at once both succeed: the
+ * bytes are identical by construction, so whichever rename lands last changes nothing.
+ */
+public final class FilesystemBlobStore implements BlobStore {
+  private final Path dir;
+
+  /** A store rooted at {@code dir}, which is created on first write if it does not exist. */
+  public FilesystemBlobStore(Path dir) {
+    this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+  }
+
+  /** The directory this store writes into. */
+  public Path dir() {
+    return dir;
+  }
+
+  @Override
+  public String put(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    String ref = Json.sha256Ref(bytes);
+    Path target = pathOf(BlobRef.hex(ref));
+    if (Files.exists(target)) {
+      return ref;
+    }
+    Path shard = target.getParent();
+    Path temp = null;
+    try {
+      Files.createDirectories(shard);
+      temp = Files.createTempFile(shard, ".incoming-", ".tmp");
+      writeDurably(temp, bytes);
+      moveIntoPlace(temp, target);
+      temp = null;
+      return ref;
+    } catch (IOException e) {
+      throw new UncheckedIOException("blob store " + dir + ": could not write " + ref, e);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> get(String ref) {
+    Path path = pathOf(BlobRef.hex(ref));
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("blob store " + dir + ": could not read " + ref, e);
+    }
+    // Content addressing makes corruption detectable for the price of one hash; a corrupt blob
+    // handed on silently would surface much later as a baffling model reply.
+    String actual = Json.sha256Ref(bytes);
+    if (!actual.equals(ref)) {
+      throw new IllegalStateException(
+          "blob store "
+              + dir
+              + ": "
+              + path
+              + " should hash to "
+              + ref
+              + " but hashes to "
+              + actual);
+    }
+    return Optional.of(bytes);
+  }
+
+  private Path pathOf(String hex) {
+    return dir.resolve(hex.substring(0, 2)).resolve(hex.substring(2));
+  }
+
+  private static void writeDurably(Path temp, byte[] bytes) throws IOException {
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      // Without the flush a crash right after the rename could leave an empty blob in place.
+      channel.force(true);
+    }
+  }
+
+  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException e) {
+      // Some filesystems refuse to rename over an existing file; another writer stored the same
+      // bytes first, which is just as good.
+    } catch (AtomicMoveNotSupportedException e) {
+      if (!Files.exists(target)) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path temp) {
+    if (temp == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException ignored) {
+      // A stray temporary file is harmless: its name never matches a blob reference.
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.tally.router;
+
+import dev.tally.blob.BlobStore;
+import dev.tally.supervise.Failures;
+import dev.tally.supervise.Toolsets;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code RouterChat} activity: loads the conversation by reference, appends the new messages,
+ * calls the model, stores the conversation with the reply, and prices the call.
+ *
+ * <p>Only the appended messages and the reply pass through workflow history; the conversation
+ * itself lives in the blob store, so each turn adds a bounded number of bytes to history however
+ * long the conversation has grown.
+ */
+public final class RouterChatActivitiesImpl implements RouterChatActivities {
+  private static final Logger log = LoggerFactory.getLogger(RouterChatActivitiesImpl.class);
+
+  private final ChatBackend backend;
+  private final ConversationStore conversations;
+  private final PriceCatalog catalog;
+  private final RouterConfig config;
+
+  public RouterChatActivitiesImpl(
+      ChatBackend backend,
+      ConversationStore conversations,
+      PriceCatalog catalog,
+      RouterConfig config) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.conversations = Objects.requireNonNull(conversations, "conversations");
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /**
+   * The production wiring: an {@link OpenAiChatBackend} for {@code config}, conversations in {@code
+   * blobs}, and the bundled price catalog under the configured override file.
+   */
+  public static RouterChatActivitiesImpl create(RouterConfig config, BlobStore blobs) {
+    Objects.requireNonNull(config, "config");
+    ChatBackend backend =
+        config.configured()
+            ? new OpenAiChatBackend(config.baseUrl(), config.apiKey(), config.requestTimeout())
+            : call -> {
+              throw notConfigured(
+                  RouterConfig.BASE_URL_ENV
+                      + " is not set on this worker: set it to an OpenAI-compatible base URL"
+                      + " ending in /v1");
+            };
+    return new RouterChatActivitiesImpl(
+        backend,
+        new ConversationStore(blobs),
+        PriceCatalog.load(config.priceCatalogPath()),
+        config);
+  }
+
+  @Override
+  public ChatTurnReply routerChat(ChatTurnRequest request) {
+    Objects.requireNonNull(request, "request");
+    String model = model(request);
+    List<ToolSpec> tools = tools(request.toolset());
+    List<ChatMessage> conversation = new ArrayList<>(conversations.load(request.conversationRef()));
+    conversation.addAll(request.append());
+
+    ChatCompletion completion =
+        backend.complete(
+            new ChatCall(model, conversation, tools, request.temperature(), idempotencyKey()));
+
+    TurnCost cost =
+        catalog.cost(
+            completion.model(),
+            model,
+            completion.usage(),
+            completion.billedCostUsd(),
+            request.usdCapped());
+    conversation.add(
+        ChatMessage.assistant(
+            completion.content(),
+            completion.toolCalls().isEmpty() ? null : completion.toolCalls()));
+    String ref = conversations.store(conversation);
+    Usage usage = completion.usage();
+    log.info(
+        "router chat run={} node={} turn={} model={} messages={} toolCalls={} tokens={} usd={} ({})",
+        request.runId(),
+        request.nodeId(),
+        request.turn(),
+        completion.model(),
+        conversation.size(),
+        completion.toolCalls().size(),
+        usage == null ? "unknown" : usage.inputTokens() + "+" + usage.outputTokens(),
+        cost.usd() == null ? "unknown" : cost.usd().toPlainString(),
+        cost.source());
+    return new ChatTurnReply(
+        ref,
+        completion.content(),
+        completion.toolCalls(),
+        usage,
+        cost.usd(),
+        cost.source(),
+        completion.model());
+  }
+
+  private String model(ChatTurnRequest request) {
+    if (request.model() != null && !request.model().isBlank()) {
+      return request.model();
+    }
+    String fallback = config.defaultModel(request.role());
+    if (fallback == null) {
+      boolean driver = ChatTurnRequest.DRIVER.equals(request.role());
+      throw notConfigured(
+          "no model for a "
+              + request.role()
+              + " turn: set "
+              + (driver ? RouterConfig.DRIVER_MODEL_ENV : RouterConfig.WORKER_MODEL_ENV)
+              + " on the worker or "
+              + (driver ? "driver.model" : "driver.workerModel")
+              + " in the RunRequest");
+    }
+    return fallback;
+  }
+
+  private static List<ToolSpec> tools(String toolset) {
+    try {
+      return Toolsets.named(toolset);
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newBuilder()
+          .setType(Failures.ROUTER_BAD_REQUEST)
+          .setMessage(e.getMessage())
+          .setNonRetryable(true)
+          .build();
+    }
+  }
+
+  /**
+   * A key that is the same for every attempt of one activity and different for every other call:
+   * the activity id is only unique within a run, and a continued-as-new run reuses the workflow id,
+   * so the run id is part of the key.
+   */
+  private static String idempotencyKey() {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    return info.getWorkflowId() + "/" + info.getWorkflowRunId() + "/" + info.getActivityId();
+  }
+
+  private static ApplicationFailure notConfigured(String message) {
+    return ApplicationFailure.newBuilder()
+        .setType(Failures.ROUTER_NOT_CONFIGURED)
+        .setMessage(message)
+        .setNonRetryable(true)
+        .build();
+  }
+}

@@ -43,11 +43,13 @@ final class DemoCommand extends TallyCommand {
   @Override
   public Integer call() {
     if (!json) {
-      println("Tally demo: one supervised run on an embedded Temporal server (in memory, nothing"
-          + " kept on disk), an in-process worker, and Tally's scripted router.");
-      println("The router answers are SCRIPTED (a local OpenAI-compatible endpoint, no model, no"
-          + " key); everything else (Temporal, the worker, the router client, metering) is the"
-          + " real code path.");
+      println(
+          "Tally demo: one supervised run on an embedded Temporal server (in memory, nothing"
+              + " kept on disk), an in-process worker, and Tally's scripted router.");
+      println(
+          "The router answers are SCRIPTED (a local OpenAI-compatible endpoint, no model, no"
+              + " key); everything else (Temporal, the worker, the router client, metering) is the"
+              + " real code path.");
     }
     try (DevStack stack = DevCommand.start(root, 0, true)) {
       TemporalSession session = TemporalSession.of(stack.connection(), stack.config().taskQueue());
@@ -56,8 +58,13 @@ final class DemoCommand extends TallyCommand {
       RunLauncher.start(session, workflowId, request);
       if (!json) {
         println("");
-        println("Temporal " + stack.server().address() + " · task queue '"
-            + stack.config().taskQueue() + "' · scripted router " + stack.routerBaseUrl());
+        println(
+            "Temporal "
+                + stack.server().address()
+                + " · task queue '"
+                + stack.config().taskQueue()
+                + "' · scripted router "
+                + stack.routerBaseUrl());
         println("Run " + workflowId);
         println("  task:       " + task);
         println("  budget:     " + RunView.budgetText(request.budget()));
@@ -94,13 +101,14 @@ final class DemoCommand extends TallyCommand {
                 ending.result() == null ? null : ending.result().winnerId(),
                 node -> LedgerReport.nested(session, node)));
         println("");
-        println("Ledger:");
-        printLines(RunView.ledgerTable(check.entries()));
+        println("Ledger, rebuilt from the run's history (NODE is relative to the run id):");
+        printLines(RunView.ledgerTable(workflowId, check.entries()));
         println("");
         println("Check: " + check.summary());
         println("");
-        println("The embedded server is gone when the demo exits. For a server you can inspect,"
-            + " run `java -jar client/target/tally.jar dev` and then `... run --wait --task ...`.");
+        println(
+            "The embedded server is gone when the demo exits. For a server you can inspect,"
+                + " run `java -jar client/target/tally.jar dev` and then `... run --wait --task ...`.");
       }
       if (!check.ok()) {
         throw new CliException(

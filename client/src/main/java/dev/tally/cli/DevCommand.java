@@ -53,8 +53,9 @@ final class DevCommand extends TallyCommand {
                 + (stack.scripted()
                     ? " (Tally's scripted router: answers are SCRIPTED, no model, no key)"
                     : ""));
-        println("Try:  java -jar client/target/tally.jar run --wait --task \"Name three ways to"
-            + " cut LLM agent costs\"");
+        println(
+            "Try:  java -jar client/target/tally.jar run --wait --task \"Name three ways to"
+                + " cut LLM agent costs\"");
         println("Ctrl-C stops.");
       }
       root.stop().awaitStop();

@@ -6,8 +6,8 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowNotFoundException;
 
 /**
- * An exception turned into what the user sees: one line and an exit code. Stack traces are only
- * for {@code --verbose}.
+ * An exception turned into what the user sees: one line and an exit code. Stack traces are only for
+ * {@code --verbose}.
  *
  * @param exitCode see {@link ExitCode}
  * @param message what went wrong, where, and what to do

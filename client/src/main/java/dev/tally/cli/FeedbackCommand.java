@@ -12,17 +12,15 @@ import picocli.CommandLine.Parameters;
 /** {@code tally feedback ID --score S}: the {@code feedback} signal, appended to the run's list. */
 @Command(
     name = "feedback",
-    description = {"Rate a running run (the feedback signal). Temporal accepts signals only while"
-        + " a run is open."})
+    description = {
+      "Rate a running run (the feedback signal). Temporal accepts signals only while"
+          + " a run is open."
+    })
 final class FeedbackCommand extends TallyCommand {
   @Parameters(index = "0", paramLabel = "ID", description = "The run's workflow id.")
   String workflowId;
 
-  @Option(
-      names = "--score",
-      required = true,
-      paramLabel = "S",
-      description = "A score in 0..1.")
+  @Option(names = "--score", required = true, paramLabel = "S", description = "A score in 0..1.")
   double score;
 
   @Option(names = "--label", paramLabel = "TEXT", description = "A short tag, e.g. good, wrong.")
@@ -31,10 +29,7 @@ final class FeedbackCommand extends TallyCommand {
   @Option(names = "--notes", paramLabel = "TEXT", description = "Free text.")
   String notes;
 
-  @Option(
-      names = "--by",
-      paramLabel = "WHO",
-      description = "Who rates (default: $USER, else cli).")
+  @Option(names = "--by", paramLabel = "WHO", description = "Who rates (default: $USER, else cli).")
   String by;
 
   @Override

@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import com.google.protobuf.ByteString;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -11,7 +12,6 @@ import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub;
-import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

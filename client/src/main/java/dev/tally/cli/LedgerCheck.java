@@ -36,14 +36,16 @@ record LedgerCheck(
       compareEntries(rebuilt, query.value().entries(), mismatches);
       LedgerTotals q = query.value().totals();
       if (q != null) {
-        compareSpend("spentTotal", totals.spentTotal(), q.spentTotal(), "the ledger query", mismatches);
+        compareSpend(
+            "spentTotal", totals.spentTotal(), q.spentTotal(), "the ledger query", mismatches);
         compareSpend(
             "driverInference",
             totals.driverInference(),
             q.driverInference(),
             "the ledger query",
             mismatches);
-        compareSpend("childWork", totals.childWork(), q.childWork(), "the ledger query", mismatches);
+        compareSpend(
+            "childWork", totals.childWork(), q.childWork(), "the ledger query", mismatches);
       }
     }
     boolean resultChecked = result != null && result.spentTotal() != null;

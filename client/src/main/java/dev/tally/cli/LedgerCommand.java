@@ -37,8 +37,8 @@ final class LedgerCommand extends TallyCommand {
         doc.put("check", verdict);
         printJson(doc);
       } else {
-        println("Ledger of " + workflowId);
-        printLines(RunView.ledgerTable(check.entries()));
+        println("Ledger of " + workflowId + ", rebuilt from its history (NODE is relative to it):");
+        printLines(RunView.ledgerTable(workflowId, check.entries()));
         println("");
         println("Check: " + check.summary());
       }

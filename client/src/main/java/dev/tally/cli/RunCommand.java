@@ -144,8 +144,7 @@ final class RunCommand extends TallyCommand {
   /** The RunRequest the flags describe, checked with the workflow's own rules before sending. */
   RunRequest request() {
     Budget budget =
-        new Budget(
-            maxIterations, maxTokens, maxUsd, deadline == null ? null : deadline.toMillis());
+        new Budget(maxIterations, maxTokens, maxUsd, deadline == null ? null : deadline.toMillis());
     Budget perWorker = new Budget(perWorkerIterations, perWorkerTokens, perWorkerUsd, null);
     DriverSettings driver =
         model == null && workerModel == null ? null : new DriverSettings(model, workerModel, null);
@@ -160,8 +159,7 @@ final class RunCommand extends TallyCommand {
     return request;
   }
 
-  private static Map<String, Object> started(
-      WorkflowExecution execution, TemporalSession session) {
+  private static Map<String, Object> started(WorkflowExecution execution, TemporalSession session) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("workflowId", execution.getWorkflowId());
     doc.put("runId", execution.getRunId());

@@ -78,7 +78,9 @@ final class RunLauncher {
   }
 
   static String taskText(RunRequest r) {
-    return r.task() == null ? "" : r.task().isTextual() ? r.task().asText() : Json.canonical(r.task());
+    return r.task() == null
+        ? ""
+        : r.task().isTextual() ? r.task().asText() : Json.canonical(r.task());
   }
 
   private static int bytes(String s) {

@@ -101,7 +101,8 @@ final class RunView {
               + r.winnerId()
               + (v == null ? "" : String.format(Locale.ROOT, " (score %.2f)", v.score())));
       if (r.output() != null) {
-        out.add((scripted ? "Answer (scripted, not a model's): " : "Answer: ") + preview(r.output()));
+        out.add(
+            (scripted ? "Answer (scripted, not a model's): " : "Answer: ") + preview(r.output()));
       }
     } else {
       out.add(
@@ -116,7 +117,7 @@ final class RunView {
     if (r.downCount() > 0) {
       out.add("Workers down: " + r.downCount());
     }
-    out.add("Spent: " + spendLine(r.spentTotal()));
+    out.add("Spent:              " + spendLine(r.spentTotal()));
     if (r.spentBreakdown() != null) {
       out.add("  driver inference: " + spendLine(r.spentBreakdown().driverInference()));
       out.add("  child work:       " + spendLine(r.spentBreakdown().childWork()));
@@ -249,8 +250,12 @@ final class RunView {
     return "live";
   }
 
-  /** The ledger as a table, one row per entry in history order, then its totals. */
-  static List<String> ledgerTable(List<LedgerEntry> entries) {
+  /**
+   * The ledger as a table, one row per entry in history order, then its totals. Node ids are shown
+   * relative to {@code runId}: {@code (run)} for the run's own driver, {@code :s1} for its first
+   * worker.
+   */
+  static List<String> ledgerTable(String runId, List<LedgerEntry> entries) {
     TextTable t = new TextTable(">#", "KIND", ">SEQ", "NODE", ">IN", ">OUT", "USD", "DETAIL");
     int n = 0;
     for (LedgerEntry e : entries) {
@@ -260,7 +265,7 @@ final class RunView {
             n,
             m.kind(),
             m.seq(),
-            m.id(),
+            relative(runId, m.id()),
             tokenCell(m.spend(), m.spend().inputTokens()),
             tokenCell(m.spend(), m.spend().outputTokens()),
             Money.usd(m.spend()),
@@ -270,7 +275,7 @@ final class RunView {
             n,
             s.kind(),
             s.seq(),
-            s.id(),
+            relative(runId, s.id()),
             "",
             "",
             "",
@@ -283,7 +288,7 @@ final class RunView {
             n,
             s.kind(),
             s.seq(),
-            s.id(),
+            relative(runId, s.id()),
             tokenCell(s.spent(), s.spent().inputTokens()),
             tokenCell(s.spent(), s.spent().outputTokens()),
             Money.usd(s.spent()),
@@ -296,7 +301,7 @@ final class RunView {
             n,
             c.kind(),
             c.seq(),
-            c.id(),
+            relative(runId, c.id()),
             tokenCell(c.spent(), c.spent().inputTokens()),
             tokenCell(c.spent(), c.spent().outputTokens()),
             Money.usd(c.spent()),
@@ -306,10 +311,17 @@ final class RunView {
     List<String> out = new ArrayList<>(t.lines());
     LedgerTotals totals = LedgerTotals.of(entries);
     out.add("");
-    out.add("Total:            " + spendLine(totals.spentTotal()));
+    out.add("Total:              " + spendLine(totals.spentTotal()));
     out.add("  driver inference: " + spendLine(totals.driverInference()));
     out.add("  child work:       " + spendLine(totals.childWork()));
     return out;
+  }
+
+  static String relative(String runId, String nodeId) {
+    if (nodeId.equals(runId)) {
+      return "(run)";
+    }
+    return nodeId.startsWith(runId + ":") ? nodeId.substring(runId.length()) : nodeId;
   }
 
   private static String tokenCell(Spend s, long n) {

@@ -51,6 +51,15 @@ final class RunWatcher {
       sleep(interval);
     }
     TemporalSession.Ending ending = session.ending(workflowId, RESULT_WAIT);
+    // One last look: the closed run's final numbers, when a worker can still answer the query.
+    TemporalSession.Answer<RunStatus> finalStatus =
+        session.query(workflowId, "status", RunStatus.class);
+    if (finalStatus.answered()) {
+      String line = RunView.progress(finalStatus.value(), request);
+      if (!line.equals(last)) {
+        out.println(elapsed(started) + "  " + line);
+      }
+    }
     out.println(elapsed(started) + "  run closed");
     out.flush();
     return ending;

@@ -29,7 +29,8 @@ final class StatusCommand extends TallyCommand {
       Optional<RunRequest> request = session.request(workflowId);
       TemporalSession.Answer<RunStatus> status =
           session.query(workflowId, "status", RunStatus.class);
-      TemporalSession.Ending ending = open ? null : session.ending(workflowId, Duration.ofSeconds(10));
+      TemporalSession.Ending ending =
+          open ? null : session.ending(workflowId, Duration.ofSeconds(10));
       if (json) {
         Map<String, Object> doc = Views.execution(info);
         if (status.answered()) {

@@ -176,8 +176,7 @@ final class TemporalSession implements AutoCloseable {
                     + "'?");
         case UNAVAILABLE -> throw e;
         default ->
-            Answer.none(
-                "the " + queryType + " query failed: " + e.getStatus().getDescription());
+            Answer.none("the " + queryType + " query failed: " + e.getStatus().getDescription());
       };
     }
     if (response.hasQueryRejected()) {

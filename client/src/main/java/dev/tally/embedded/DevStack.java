@@ -39,8 +39,8 @@ public final class DevStack implements AutoCloseable {
    * Starts the stack.
    *
    * @param port the server's port on 127.0.0.1, 0 for a free one
-   * @param env the environment the worker's configuration is read from; {@code TEMPORAL_ADDRESS}
-   *     is replaced by the embedded server's
+   * @param env the environment the worker's configuration is read from; {@code TEMPORAL_ADDRESS} is
+   *     replaced by the embedded server's
    * @param forceScripted use the scripted router even when {@code TALLY_ROUTER_BASE_URL} is set
    * @throws IOException when the port cannot be bound
    */
@@ -53,12 +53,14 @@ public final class DevStack implements AutoCloseable {
     try {
       Map<String, String> workerEnv = new HashMap<>(env);
       workerEnv.put(WorkerConfig.TEMPORAL_ADDRESS, server.address());
-      String base = env.get(RouterConfig.BASE_URL_VAR);
+      String base = env.get(RouterConfig.BASE_URL_ENV);
       if (forceScripted || base == null || base.isBlank()) {
         scripted = ScriptedRouter.start(0, SCRIPTED_WORKERS);
-        workerEnv.put(RouterConfig.BASE_URL_VAR, scripted.baseUrl());
+        workerEnv.put(RouterConfig.BASE_URL_ENV, scripted.baseUrl());
+        workerEnv.put(RouterConfig.DRIVER_MODEL_ENV, ScriptedRouter.MODEL);
+        workerEnv.put(RouterConfig.WORKER_MODEL_ENV, ScriptedRouter.MODEL);
         // The scripted router needs no key; never send a real one to it.
-        workerEnv.remove(RouterConfig.API_KEY_VAR);
+        workerEnv.remove(RouterConfig.API_KEY_ENV);
       }
       WorkerConfig config = WorkerConfig.fromEnv(workerEnv).withSticky(true);
       server.registerSearchAttributes(config.namespace(), TallySearchAttributes.ALL);

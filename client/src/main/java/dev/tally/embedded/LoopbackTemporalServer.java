@@ -48,8 +48,7 @@ public final class LoopbackTemporalServer implements AutoCloseable {
     TestServicesStarter services = new TestServicesStarter(true, 0);
     try {
       NettyServerBuilder builder =
-          NettyServerBuilder.forAddress(
-              new InetSocketAddress(InetAddress.getByName(HOST), port));
+          NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(HOST), port));
       GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
       Server server = builder.build().start();
       return new LoopbackTemporalServer(services, server);

@@ -87,13 +87,10 @@ public final class TallyWorker implements AutoCloseable {
   @Override
   public void close() {
     factory.shutdown();
-    try {
-      if (!factory.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        factory.shutdownNow();
-      }
-    } catch (IllegalStateException e) {
-      // A factory that never started has nothing to await.
-      log.debug("worker factory was not started: {}", e.getMessage());
+    factory.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    if (!factory.isTerminated()) {
+      log.warn("worker tasks still running after {}; stopping them", SHUTDOWN_GRACE);
+      factory.shutdownNow();
     }
   }
 }

@@ -27,7 +27,9 @@ public record TemporalConnection(
     Objects.requireNonNull(client, "client");
   }
 
-  /** Opens a connection. The channel connects lazily: the first call reveals an unreachable host. */
+  /**
+   * Opens a connection. The channel connects lazily: the first call reveals an unreachable host.
+   */
   public static TemporalConnection open(String address, String namespace) {
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newServiceStubs(
@@ -41,13 +43,8 @@ public record TemporalConnection(
   @Override
   public void close() {
     stubs.shutdown();
-    try {
-      if (!stubs.awaitTermination(5, TimeUnit.SECONDS)) {
-        stubs.shutdownNow();
-      }
-    } catch (InterruptedException e) {
+    if (!stubs.awaitTermination(5, TimeUnit.SECONDS)) {
       stubs.shutdownNow();
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -67,13 +67,19 @@ public record WorkerConfig(
     String namespace = valueOr(env, TEMPORAL_NAMESPACE, DEFAULT_NAMESPACE);
     if (namespace.chars().anyMatch(Character::isWhitespace)) {
       problems.add(
-          TEMPORAL_NAMESPACE + ": expected a namespace name without spaces, got '" + namespace + "'");
+          TEMPORAL_NAMESPACE
+              + ": expected a namespace name without spaces, got '"
+              + namespace
+              + "'");
     }
 
     String taskQueue = valueOr(env, TALLY_TASK_QUEUE, TallyWorkflows.DEFAULT_TASK_QUEUE);
     if (taskQueue.chars().anyMatch(Character::isWhitespace)) {
       problems.add(
-          TALLY_TASK_QUEUE + ": expected a task queue name without spaces, got '" + taskQueue + "'");
+          TALLY_TASK_QUEUE
+              + ": expected a task queue name without spaces, got '"
+              + taskQueue
+              + "'");
     }
 
     String stickyText = valueOr(env, TALLY_STICKY, "on").toLowerCase(Locale.ROOT);
@@ -103,6 +109,14 @@ public record WorkerConfig(
     RouterConfig router = null;
     try {
       router = RouterConfig.fromEnv(env);
+      Path catalog = router.priceCatalogPath();
+      if (catalog != null && !Files.isRegularFile(catalog)) {
+        problems.add(
+            RouterConfig.PRICE_CATALOG_ENV
+                + ": expected a readable JSON price catalog file, got '"
+                + catalog
+                + "' (no such file)");
+      }
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }

@@ -78,7 +78,9 @@ public final class LoopbackTemporalServer implements AutoCloseable {
     }
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder().setTarget(address()).build());
+            OperatorServiceStubsOptions.newBuilder()
+                .setTarget(address())
+                .validateAndBuildWithDefaults());
     try {
       operator
           .blockingStub()

@@ -20,9 +20,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +60,12 @@ public final class ScriptedRouter implements AutoCloseable {
   /** The path it serves. */
   public static final String PATH = "/v1/chat/completions";
 
+  /**
+   * Answers kept for replay by idempotency key. Retries of one call come seconds apart, so the most
+   * recent answers are all that a replay ever needs, and a long demo does not grow without bound.
+   */
+  private static final int REMEMBERED_ANSWERS = 10_000;
+
   private static final Logger log = LoggerFactory.getLogger(ScriptedRouter.class);
 
   /** Writes dollars as plain decimals ({@code 0.0000125}), never in exponent form. */
@@ -70,7 +76,13 @@ public final class ScriptedRouter implements AutoCloseable {
   private final ExecutorService executor;
   private final CoordinationScript script;
   private final List<BilledCall> billed = new ArrayList<>();
-  private final Map<String, byte[]> answeredByKey = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> answeredByKey =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+          return size() > REMEMBERED_ANSWERS;
+        }
+      };
   private final AtomicInteger completions = new AtomicInteger();
 
   /**
@@ -195,10 +207,7 @@ public final class ScriptedRouter implements AutoCloseable {
         return;
       }
       String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-      byte[] body =
-          key == null
-              ? complete(request, null)
-              : answeredByKey.computeIfAbsent(key, k -> complete(request, k));
+      byte[] body = key == null ? complete(request, null) : completeOnce(request, key);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
@@ -207,6 +216,15 @@ public final class ScriptedRouter implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("scripted router failed on a request", e);
       throw e;
+    }
+  }
+
+  /** Answers a keyed call once; a repeat of the key gets the same bytes and is not billed again. */
+  private byte[] completeOnce(JsonNode request, String key) {
+    // One lock over lookup and answer, so two concurrent attempts of one call cannot both bill;
+    // answering takes at most milliseconds, so serialising keyed calls is cheap.
+    synchronized (answeredByKey) {
+      return answeredByKey.computeIfAbsent(key, k -> complete(request, k));
     }
   }
 

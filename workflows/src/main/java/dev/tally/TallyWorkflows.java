@@ -1,5 +1,6 @@
 package dev.tally;
 
+import dev.tally.delegate.DelegationWorkflowImpl;
 import dev.tally.supervise.SupervisedRunWorkflowImpl;
 import dev.tally.supervise.WorkerTaskWorkflowImpl;
 import io.temporal.common.converter.DataConverterException;
@@ -17,7 +18,10 @@ public final class TallyWorkflows {
 
   /** The workflow implementation classes, in registration order. */
   public static final List<Class<?>> IMPLEMENTATIONS =
-      List.of(SupervisedRunWorkflowImpl.class, WorkerTaskWorkflowImpl.class);
+      List.of(
+          SupervisedRunWorkflowImpl.class,
+          WorkerTaskWorkflowImpl.class,
+          DelegationWorkflowImpl.class);
 
   private TallyWorkflows() {}
 

@@ -12,7 +12,8 @@ public sealed interface Admission {
    * Nothing was reserved.
    *
    * @param reason {@code budget-exhausted} or {@code usd-unbudgeted}
-   * @param shortfalls every channel that did not fit (empty for {@code usd-unbudgeted})
+   * @param shortfalls every channel that did not fit; for {@code usd-unbudgeted}, the token and
+   *     iteration channels that were short as well (often none)
    */
   record Refused(String reason, List<Shortfall> shortfalls) implements Admission {
     public Refused {

@@ -61,6 +61,11 @@ final class ChatWorker {
       } catch (ActivityFailure failure) {
         RunResult.ErrorInfo error = Supervisor.errorInfo(failure);
         lastError = error.type() + ": " + error.message();
+        Spend unpriced = UnpricedTurn.spendOf(failure, 1);
+        if (unpriced != null) {
+          spent = spent.plus(unpriced);
+          calls++;
+        }
         return outcome(WorkerOutcome.DOWN, null, lastError, Boolean.TRUE);
       }
       append.clear();

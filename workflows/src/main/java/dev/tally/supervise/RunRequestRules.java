@@ -24,6 +24,8 @@ public final class RunRequestRules {
       out.add("task: expected a non-empty string or JSON value, got nothing");
     } else if (r.task().isTextual() && r.task().asText().isBlank()) {
       out.add("task: expected a non-empty string or JSON value, got a blank string");
+    } else if (r.task().isContainerNode() && r.task().isEmpty()) {
+      out.add("task: expected a non-empty string or JSON value, got " + r.task());
     }
     out.addAll(BudgetRules.problems("budget", r.budget()));
     out.addAll(BudgetRules.problems("perWorker", r.perWorker()));

@@ -146,6 +146,11 @@ final class Supervisor {
       } catch (ActivityFailure failure) {
         driverError = errorInfo(failure);
         lastError = driverError.type() + ": " + driverError.message();
+        Spend unpriced = UnpricedTurn.spendOf(failure, 0);
+        if (unpriced != null) {
+          ledger.metered(nodeId, unpriced, UnpricedTurn.modelOf(failure), turn++);
+          flush();
+        }
         return;
       }
       Spend spend = reply.spend(0);

@@ -81,6 +81,35 @@ class SupervisedRunCostHonestyTest {
   }
 
   @Test
+  void driverTurn_refusedAsUnpricedModel_tokensMeteredWithUnknownDollars() {
+    ScriptedChat chat =
+        new ScriptedChat(
+            (request, conversation) -> {
+              throw ApplicationFailure.newBuilder()
+                  .setType(Failures.UNPRICED_MODEL)
+                  .setMessage("model \"mystery\" has no price")
+                  .setNonRetryable(true)
+                  .setDetails("mystery", new Usage(40, 2))
+                  .build();
+            });
+    RunRequest capped =
+        Requests.withBudget(
+            Requests.basic("capped"),
+            Budget.of(5, 10_000).withMaxUsd(new BigDecimal("1")),
+            Budget.of(1, 100));
+
+    RunResult result = run("run-mystery", capped, chat);
+
+    assertThat(result.reason()).isEqualTo(RunResult.DRIVER_FAILED);
+    assertThat(result.error().type()).isEqualTo(Failures.UNPRICED_MODEL);
+    LedgerEntry.Metered turn = (LedgerEntry.Metered) ledger("run-mystery").get(0);
+    assertThat(turn.model()).isEqualTo("mystery");
+    assertThat(turn.spend().tokens()).isEqualTo(42);
+    assertThat(turn.spend().usdSource()).isEqualTo(UsdSource.UNKNOWN);
+    assertThat(result.spentTotal().tokens()).isEqualTo(42);
+  }
+
+  @Test
   void worker_withoutUsage_settlesAsFloorAndFlagsTheTotal() {
     ScriptedChat chat =
         new ScriptedChat(

@@ -177,6 +177,14 @@ class SupervisedRunInputTest {
   }
 
   @Test
+  void run_fractionalCount_refusedNotTruncated() {
+    WorkflowFailedException e = failedRun(with("budget.maxIterations", 1.5));
+
+    assertThat(e.getCause()).isInstanceOf(ApplicationFailure.class);
+    assertThat(((ApplicationFailure) e.getCause()).getOriginalMessage()).contains("maxIterations");
+  }
+
+  @Test
   void run_validPlainJsonInput_runsAndAnswersPlainJson() {
     WorkflowStub stub =
         harness

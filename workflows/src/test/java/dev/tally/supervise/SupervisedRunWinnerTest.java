@@ -32,9 +32,18 @@ class SupervisedRunWinnerTest {
     RunResult result = harness.newRun("run-winner").run(Requests.basic("compare three options"));
 
     assertThat(result.kind()).isEqualTo(RunResult.WINNER);
-    assertThat(result.winnerId()).isEqualTo("run-winner:s1");
-    assertThat(result.output()).isEqualTo("answer to part 1");
-    assertThat(result.outRef()).isEqualTo(dev.tally.json.Json.contentRef("answer to part 1"));
+    // All three score 1.0: the first to settle wins the tie.
+    LedgerEntry.Settled first =
+        harness.existing("run-winner").ledger().entries().stream()
+            .filter(e -> e instanceof LedgerEntry.Settled)
+            .map(LedgerEntry.Settled.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(result.winnerId()).isEqualTo(first.id());
+    String part = first.id().substring(first.id().length() - 1);
+    assertThat(result.output()).isEqualTo("answer to part " + part);
+    assertThat(result.outRef()).isEqualTo(dev.tally.json.Json.contentRef(result.output()));
+    assertThat(first.outRef()).isEqualTo(result.outRef());
     assertThat(result.downCount()).isZero();
 
     // Driver: spawn turn, then awaits until three settled (at most three), then stop, then final.

@@ -1,10 +1,12 @@
 package dev.tally.testing;
 
 import dev.tally.TallyWorkflows;
+import dev.tally.json.TallyDataConverter;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -28,7 +30,13 @@ public final class TemporalHarness implements AutoCloseable {
   public TemporalHarness(boolean timeSkipping, Object... activities) {
     env =
         TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder().setUseTimeskipping(timeSkipping).build());
+            TestEnvironmentOptions.newBuilder()
+                .setUseTimeskipping(timeSkipping)
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder()
+                        .setDataConverter(TallyDataConverter.create())
+                        .build())
+                .build());
     Worker worker = env.newWorker(QUEUE);
     TallyWorkflows.register(worker);
     worker.registerActivitiesImplementations(activities);

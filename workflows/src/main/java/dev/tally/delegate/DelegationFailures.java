@@ -1,0 +1,12 @@
+package dev.tally.delegate;
+
+/** Typed failure names of delegations; the sandbox's own are in {@code SandboxFailures}. */
+public final class DelegationFailures {
+  /** A DelegationRequest field is invalid; the workflow refuses to run. */
+  public static final String INVALID_DELEGATION_REQUEST = "InvalidDelegationRequest";
+
+  /** No sandbox can run this profile. */
+  public static final String SANDBOX_NOT_CONFIGURED = "SandboxNotConfigured";
+
+  private DelegationFailures() {}
+}

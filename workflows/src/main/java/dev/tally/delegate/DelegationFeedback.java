@@ -1,0 +1,42 @@
+package dev.tally.delegate;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Signal {@code feedback}: a rating of the delegation or something it produced. Appended, never
+ * deduplicated away.
+ *
+ * @param refersTo what is rated, e.g. {@code {kind: "delegation", ref: "<taskId>"}}
+ * @param rating the rating
+ * @param by who rated ({@code agent}, {@code user}, {@code downstream-judge})
+ * @param capturedAt when (ISO-8601), if the rater said
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DelegationFeedback(JsonNode refersTo, Rating rating, String by, String capturedAt) {
+
+  /**
+   * A score with words.
+   *
+   * @param score 0..1
+   * @param label {@code good}, {@code bad}, {@code neutral} or {@code mixed}
+   * @param notes free text
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Rating(Double score, String label, String notes) {}
+
+  /** Why this feedback cannot be recorded, or null when it can. */
+  String problem() {
+    if (rating == null) {
+      return "feedback.rating: expected {score, label?, notes}, got nothing";
+    }
+    Double score = rating.score();
+    if (score == null || !(score >= 0 && score <= 1)) {
+      return "feedback.rating.score: expected a number in 0..1, got " + score;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,17 @@
+package dev.tally.sandbox;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Input of {@code AcquireSandbox}.
+ *
+ * @param sessionId the session the box is for; derived from the task id, so a retry finds the same
+ *     box
+ * @param profile what the turn is ({@code coder}, {@code researcher}, {@code sandbox})
+ * @param repoRoot the repository a coder session works on (a working copy is made of it); null for
+ *     a session that starts empty
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AcquireSandboxRequest(String sessionId, String profile, String repoRoot) {}

@@ -1,0 +1,32 @@
+package dev.tally.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Turns a completed sandbox turn into a result, inside the box before it is released: a coder turn
+ * is validated, a research answer is checked for substance. Runs in workflow code and may call
+ * activities.
+ */
+@FunctionalInterface
+public interface Settler {
+  /** Settles {@code completed}, which came from the box {@code lease}. */
+  Settlement settle(SandboxLease lease, TurnTick completed);
+
+  /**
+   * What settling decided.
+   *
+   * @param accepted true when {@code output} may be returned as the turn's result
+   * @param output the result (accepted only)
+   * @param refusal why it was refused (refused only)
+   * @param evidence what the decision was based on (checks, files), kept either way
+   */
+  record Settlement(boolean accepted, JsonNode output, String refusal, JsonNode evidence) {
+    public static Settlement accept(JsonNode output, JsonNode evidence) {
+      return new Settlement(true, output, null, evidence);
+    }
+
+    public static Settlement refuse(String refusal, JsonNode evidence) {
+      return new Settlement(false, null, refusal, evidence);
+    }
+  }
+}

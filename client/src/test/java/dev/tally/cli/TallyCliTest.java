@@ -189,9 +189,7 @@ class TallyCliTest {
     assertThat(json(feedback).at("/feedback/score").asDouble()).isEqualTo(0.8);
 
     WorkerConfig base = STACK.stack().config();
-    WorkerConfig parked =
-        new WorkerConfig(
-            base.temporalAddress(), base.namespace(), queue, true, base.dataDir(), base.router());
+    WorkerConfig parked = base.withTaskQueue(queue);
     try (TallyWorker worker =
         TallyWorker.create(STACK.stack().connection().client(), parked).start()) {
       assertThat(worker.config().taskQueue()).isEqualTo(queue);

@@ -4,6 +4,7 @@ import dev.tally.TallyWorkflows;
 import dev.tally.blob.FilesystemBlobStore;
 import dev.tally.meter.MeterActivitiesImpl;
 import dev.tally.router.RouterChatActivitiesImpl;
+import dev.tally.sandbox.SandboxActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -51,7 +52,8 @@ public final class TallyWorker implements AutoCloseable {
     TallyWorkflows.register(worker);
     worker.registerActivitiesImplementations(
         RouterChatActivitiesImpl.create(config.router(), new FilesystemBlobStore(config.blobDir())),
-        new MeterActivitiesImpl());
+        new MeterActivitiesImpl(),
+        SandboxActivitiesImpl.create(config.sandbox()));
     return new TallyWorker(factory, config);
   }
 

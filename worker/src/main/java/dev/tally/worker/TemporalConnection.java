@@ -1,5 +1,6 @@
 package dev.tally.worker;
 
+import dev.tally.json.TallyDataConverter;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -36,7 +37,11 @@ public record TemporalConnection(
             WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
     WorkflowClient client =
         WorkflowClient.newInstance(
-            stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+            stubs,
+            WorkflowClientOptions.newBuilder()
+                .setNamespace(namespace)
+                .setDataConverter(TallyDataConverter.create())
+                .build());
     return new TemporalConnection(address, namespace, stubs, client);
   }
 

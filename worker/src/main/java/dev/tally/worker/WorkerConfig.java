@@ -2,10 +2,12 @@ package dev.tally.worker;
 
 import dev.tally.TallyWorkflows;
 import dev.tally.router.RouterConfig;
+import dev.tally.sandbox.SandboxConfig;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +25,8 @@ import java.util.Objects;
  *     that must survive its own restart against the embedded test server
  * @param dataDir where the worker keeps local state, the conversation store included
  * @param router how to reach the model router, and its key
+ * @param sandbox the local process sandbox of detached delegations (its data directory is {@code
+ *     dataDir})
  */
 public record WorkerConfig(
     String temporalAddress,
@@ -30,7 +34,8 @@ public record WorkerConfig(
     String taskQueue,
     boolean sticky,
     Path dataDir,
-    RouterConfig router) {
+    RouterConfig router,
+    SandboxConfig sandbox) {
 
   public static final String TEMPORAL_ADDRESS = "TEMPORAL_ADDRESS";
   public static final String TEMPORAL_NAMESPACE = "TEMPORAL_NAMESPACE";
@@ -47,6 +52,7 @@ public record WorkerConfig(
     Objects.requireNonNull(taskQueue, "taskQueue");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(router, "router");
+    Objects.requireNonNull(sandbox, "sandbox");
   }
 
   /**
@@ -121,20 +127,36 @@ public record WorkerConfig(
       problems.add(e.getMessage());
     }
 
+    SandboxConfig sandbox = null;
+    try {
+      // One data directory for everything: the sandbox reads it already resolved and absolute.
+      Map<String, String> sandboxEnv = new HashMap<>(env);
+      sandboxEnv.put(SandboxConfig.DATA_DIR, dataDir.toAbsolutePath().toString());
+      sandbox = SandboxConfig.fromEnv(sandboxEnv);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+
     if (!problems.isEmpty()) {
       throw new ConfigException("invalid configuration: " + String.join("; ", problems));
     }
-    return new WorkerConfig(address, namespace, taskQueue, sticky, dataDir, router);
+    return new WorkerConfig(
+        address, namespace, taskQueue, sticky, dataDir.toAbsolutePath(), router, sandbox);
   }
 
   /** The same configuration with sticky execution forced on or off. */
   public WorkerConfig withSticky(boolean on) {
-    return new WorkerConfig(temporalAddress, namespace, taskQueue, on, dataDir, router);
+    return new WorkerConfig(temporalAddress, namespace, taskQueue, on, dataDir, router, sandbox);
   }
 
   /** The same configuration with another router. */
   public WorkerConfig withRouter(RouterConfig other) {
-    return new WorkerConfig(temporalAddress, namespace, taskQueue, sticky, dataDir, other);
+    return new WorkerConfig(temporalAddress, namespace, taskQueue, sticky, dataDir, other, sandbox);
+  }
+
+  /** The same configuration on another task queue. */
+  public WorkerConfig withTaskQueue(String queue) {
+    return new WorkerConfig(temporalAddress, namespace, queue, sticky, dataDir, router, sandbox);
   }
 
   /** Where conversations are stored, shared by every worker on this host. */
@@ -162,6 +184,8 @@ public record WorkerConfig(
         + dataDir
         + ", router="
         + router
+        + ", sandbox="
+        + sandbox
         + "]";
   }
 

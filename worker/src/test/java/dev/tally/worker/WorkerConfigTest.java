@@ -118,6 +118,16 @@ class WorkerConfigTest {
   }
 
   @Test
+  void fromEnv_sandboxProblem_reportedAndSandboxSharesTheDataDir() {
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("TALLY_TICK_INTERVAL_MS", "often")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TALLY_TICK_INTERVAL_MS");
+
+    WorkerConfig c = WorkerConfig.fromEnv(Map.of("TALLY_DATA_DIR", "~/tally-data"));
+    assertThat(c.sandbox().dataDir()).isEqualTo(c.dataDir());
+  }
+
+  @Test
   void fromEnv_severalProblems_allListedOnOneLine() {
     Map<String, String> env = new HashMap<>();
     env.put("TALLY_STICKY", "maybe");

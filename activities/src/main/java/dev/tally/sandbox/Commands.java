@@ -49,6 +49,7 @@ final class Commands {
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
               .redirectOutput(out.toFile())
               .redirectError(err.toFile());
+      TallySecrets.strip(pb.environment());
       pb.environment().putAll(env);
       process = pb.start();
       long deadline = System.nanoTime() + timeout.toNanos();

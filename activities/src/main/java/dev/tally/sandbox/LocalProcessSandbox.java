@@ -241,6 +241,7 @@ public final class LocalProcessSandbox implements SandboxProvider {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(s.file("wrapper.log").toFile()))
             .redirectError(ProcessBuilder.Redirect.appendTo(s.file("wrapper.log").toFile()));
     Map<String, String> env = pb.environment();
+    TallySecrets.strip(env);
     env.put("TALLY_CONTROL_DIR", s.control().toString());
     env.put("TALLY_HARNESS_COMMAND", config.harness());
     env.put("TALLY_PROMPT_FILE", promptFile.toString());

@@ -8,19 +8,13 @@ import dev.tally.ledger.Ledger;
 import dev.tally.ledger.Spend;
 import dev.tally.meter.MeterActivities;
 import dev.tally.meter.MeterBatch;
-import dev.tally.sandbox.CoderChecks;
 import dev.tally.sandbox.SandboxActivities;
 import dev.tally.sandbox.SandboxFailures;
-import dev.tally.sandbox.SandboxLease;
 import dev.tally.sandbox.SandboxTurn;
 import dev.tally.sandbox.SessionRef;
-import dev.tally.sandbox.SettleTurnRequest;
-import dev.tally.sandbox.Settler;
 import dev.tally.sandbox.TurnOutcome;
 import dev.tally.sandbox.TurnPlan;
-import dev.tally.sandbox.TurnTick;
 import dev.tally.sandbox.TurnUsage;
-import dev.tally.sandbox.ValidationReport;
 import dev.tally.supervise.CancelRequest;
 import dev.tally.supervise.Policies;
 import io.temporal.failure.ApplicationFailure;
@@ -97,7 +91,7 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
           null,
           new DelegationError(UI_AUDITOR_UNSUPPORTED, DelegationFailures.SANDBOX_NOT_CONFIGURED));
     }
-    TurnPlan plan = plan(request);
+    TurnPlan plan = TurnPlans.forRequest(request, this::bound);
     int variants = variantsOf(request);
     pool = new BudgetPool(Budget.of(variants, Long.MAX_VALUE), startedAtMs);
     ledger = new Ledger(taskId);
@@ -123,77 +117,6 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     }
     meterTurns();
     return conclude();
-  }
-
-  private TurnPlan plan(DelegationRequest request) {
-    if (DelegationProfiles.CODER.equals(profile)) {
-      CoderArgs args = Json.convert(request.args(), CoderArgs.class);
-      CoderChecks checks = checksOf(args);
-      return new TurnPlan(
-          profile,
-          args.repoRoot().trim(),
-          DelegationPrompts.coder(args, checks.maxDiffLines()),
-          request.tickIntervalMs(),
-          request.wallCapMs(),
-          DelegationPolicies.DEFAULT_TICK_INTERVAL_MS,
-          DelegationPolicies.DEFAULT_WALL_CAP_MS,
-          (lease, tick) -> settleCode(lease, tick, checks),
-          this::bound);
-    }
-    ResearchArgs args = Json.convert(request.args(), ResearchArgs.class);
-    return new TurnPlan(
-        profile,
-        null,
-        DelegationPrompts.researcher(args),
-        request.tickIntervalMs(),
-        request.wallCapMs(),
-        DelegationPolicies.DEFAULT_TICK_INTERVAL_MS,
-        DelegationPolicies.DEFAULT_WALL_CAP_MS,
-        DelegationWorkflowImpl::settleResearch,
-        this::bound);
-  }
-
-  /** A coder turn's change goes through the validator in its box; only a valid one is kept. */
-  private Settler.Settlement settleCode(SandboxLease lease, TurnTick tick, CoderChecks checks) {
-    SandboxActivities sandbox = DelegationPolicies.sandbox();
-    ValidationReport report =
-        sandbox.settleTurn(
-            new SettleTurnRequest(
-                lease.sandboxId(), lease.sessionId(), lease.baseCommit(), checks));
-    // The evidence leaves the patch out: it is either refused (no patch) or already the output.
-    JsonNode evidence =
-        Json.CANONICAL.valueToTree(
-            new ValidationReport(
-                report.valid(),
-                null,
-                report.baseCommit(),
-                report.filesTouched(),
-                report.diffLines(),
-                report.checks(),
-                report.refusals()));
-    if (!report.valid()) {
-      return Settler.Settlement.refuse(
-          "validation refused: " + String.join("; ", report.refusals()), evidence);
-    }
-    CodeChange change =
-        new CodeChange(
-            tick.text(),
-            report.patch(),
-            report.baseCommit(),
-            report.filesTouched(),
-            report.diffLines(),
-            report.checks(),
-            lease.ref().format());
-    return Settler.Settlement.accept(Json.CANONICAL.valueToTree(change), evidence);
-  }
-
-  /** A research turn is kept when it answered something. */
-  private static Settler.Settlement settleResearch(SandboxLease lease, TurnTick tick) {
-    if (tick.text() == null || tick.text().isBlank()) {
-      return Settler.Settlement.refuse("research turn answered nothing", null);
-    }
-    ResearchAnswer answer = new ResearchAnswer(tick.text(), tick.result(), lease.ref().format());
-    return Settler.Settlement.accept(Json.CANONICAL.valueToTree(answer), null);
   }
 
   /** The box exists: the delegation is running, and its session reference goes into history. */
@@ -369,18 +292,6 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     return s.usd();
   }
 
-  private static CoderChecks checksOf(CoderArgs args) {
-    CoderArgs.Config c = args.config();
-    if (c == null) {
-      return new CoderChecks(null, null, List.of(), DelegationPolicies.DEFAULT_MAX_DIFF_LINES);
-    }
-    return new CoderChecks(
-        blankToNull(c.testCmd()),
-        blankToNull(c.typecheckCmd()),
-        c.forbiddenPaths(),
-        c.maxDiffLines() == null ? DelegationPolicies.DEFAULT_MAX_DIFF_LINES : c.maxDiffLines());
-  }
-
   private static int variantsOf(DelegationRequest request) {
     if (DelegationProfiles.CODER.equals(request.profile())) {
       return Json.convert(request.args(), CoderArgs.class).variantsOrDefault();
@@ -394,9 +305,5 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     }
     JsonNode ns = request.args().get("namespace");
     return ns != null && ns.isTextual() ? ns.asText() : null;
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }

@@ -73,6 +73,13 @@ final class Crew {
     if (depth + 1 > run.maxDepthOrDefault()) {
       return error("depth-exceeded").put("maxDepth", run.maxDepthOrDefault());
     }
+    if (WorkerProfiles.SANDBOX.equals(profile)) {
+      try {
+        SandboxWorker.requestOf(task);
+      } catch (IllegalArgumentException e) {
+        return error(e.getMessage());
+      }
+    }
     Integer cap = run.maxLiveWorkers();
     if (cap != null && live().size() >= cap) {
       return error("max-live-workers").put("maxLiveWorkers", cap);

@@ -10,10 +10,12 @@ public final class WorkerProfiles {
   /** A nested supervised run paid from its own reservation. */
   public static final String DRIVER = "driver";
 
-  /** A detached sandbox turn; arrives with delegations. */
+  /** A detached sandbox turn (a coder or researcher turn), validated before it is delivered. */
   public static final String SANDBOX = "sandbox";
 
-  public static final List<String> KNOWN = List.of(CHAT, DRIVER);
+  public static final List<String> KNOWN = List.of(CHAT, DRIVER, SANDBOX);
+
+  /** Sandbox workers need a sandbox on the worker, so a run opts into them. */
   public static final List<String> DEFAULT_ALLOWED = List.of(CHAT, DRIVER);
 
   private WorkerProfiles() {}

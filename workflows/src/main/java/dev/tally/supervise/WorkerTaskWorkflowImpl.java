@@ -12,12 +12,17 @@ import java.util.List;
 public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
   private final Inbox inbox = new Inbox();
   private ChatWorker chat;
+  private SandboxWorker sandbox;
   private Supervisor driver;
 
   @Override
   public WorkerOutcome run(WorkerAssignment assignment) {
     if (WorkerProfiles.DRIVER.equals(assignment.profile())) {
       return runDriver(assignment);
+    }
+    if (WorkerProfiles.SANDBOX.equals(assignment.profile())) {
+      sandbox = new SandboxWorker(assignment, inbox);
+      return sandbox.run();
     }
     chat = new ChatWorker(assignment, inbox);
     return chat.run();
@@ -58,6 +63,9 @@ public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
   @Override
   public void cancel(CancelRequest request) {
     inbox.cancel(request);
+    if (sandbox != null) {
+      sandbox.cancel();
+    }
   }
 
   @Override
@@ -67,6 +75,9 @@ public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
     }
     if (chat != null) {
       return chat.status();
+    }
+    if (sandbox != null) {
+      return sandbox.status();
     }
     return new RunStatus(
         Workflow.getInfo().getWorkflowId(),

@@ -256,13 +256,14 @@ class RunRequestRulesTest {
   @Test
   void workerProfiles_empty_namedWithExpectedAndActual() {
     assertThat(RunRequestRules.problems(withDriver(valid().driver(), List.of())))
-        .containsExactly("workerProfiles: expected at least one of [chat, driver], got []");
+        .containsExactly(
+            "workerProfiles: expected at least one of [chat, driver, sandbox], got []");
   }
 
   @Test
   void workerProfiles_unknownName_namedWithExpectedAndActual() {
     assertThat(RunRequestRules.problems(withDriver(valid().driver(), List.of("chat", "poet"))))
-        .containsExactly("workerProfiles: expected only [chat, driver], got \"poet\"");
+        .containsExactly("workerProfiles: expected only [chat, driver, sandbox], got \"poet\"");
   }
 
   @Test

@@ -128,11 +128,11 @@ class SupervisedRunInputTest {
         Arguments.of(
             "workerProfiles",
             new String[] {"wizard"},
-            "workerProfiles: expected only [chat, driver], got \"wizard\""),
+            "workerProfiles: expected only [chat, driver, sandbox], got \"wizard\""),
         Arguments.of(
             "workerProfiles",
             new String[] {},
-            "workerProfiles: expected at least one of [chat, driver], got []"),
+            "workerProfiles: expected at least one of [chat, driver, sandbox], got []"),
         Arguments.of(
             "driver.temperature", 3.5, "driver.temperature: expected a number in 0..2, got 3.5"),
         Arguments.of(

@@ -1,4 +1,4 @@
-package dev.tally.supervise;
+package dev.tally;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays captured histories against today's workflow code: a change that would break running
+ * Replays every captured history in {@code src/test/resources/histories} against today's workflow
+ * code, every workflow registered as the worker registers it: a change that would break running
  * workflows fails here before it ships.
  */
 class ReplayTest {
@@ -27,6 +28,11 @@ class ReplayTest {
     }
   }
 
+  private static Class<?>[] implementationsAfterFirst() {
+    List<Class<?>> all = TallyWorkflows.IMPLEMENTATIONS;
+    return all.subList(1, all.size()).toArray(Class<?>[]::new);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("histories")
   void capturedHistory_replaysWithoutNondeterminism(Path history) throws Exception {
@@ -35,6 +41,6 @@ class ReplayTest {
     WorkflowExecutionHistory recorded =
         WorkflowExecutionHistory.fromJson(Files.readString(history), workflowId);
     WorkflowReplayer.replayWorkflowExecution(
-        recorded, SupervisedRunWorkflowImpl.class, WorkerTaskWorkflowImpl.class);
+        recorded, TallyWorkflows.IMPLEMENTATIONS.get(0), implementationsAfterFirst());
   }
 }

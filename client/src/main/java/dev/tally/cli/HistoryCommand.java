@@ -58,7 +58,10 @@ final class HistoryCommand extends TallyCommand {
       runs.sort(
           Comparator.comparing((WorkflowExecutionInfo i) -> Times.instant(i.getStartTime()))
               .reversed());
-      List<WorkflowExecutionInfo> shown = runs.subList(0, Math.min(limit, runs.size()));
+      List<WorkflowExecutionInfo> shown = new ArrayList<>();
+      for (WorkflowExecutionInfo i : runs.subList(0, Math.min(limit, runs.size()))) {
+        shown.add(withCloseTime(session, i));
+      }
       if (json) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (WorkflowExecutionInfo i : shown) {
@@ -86,6 +89,18 @@ final class HistoryCommand extends TallyCommand {
       }
       return ExitCode.OK;
     }
+  }
+
+  /**
+   * The embedded server's legacy list leaves out a closed run's close time; describe has it. A real
+   * server's list already carries it, so this costs nothing there.
+   */
+  private static WorkflowExecutionInfo withCloseTime(
+      TemporalSession session, WorkflowExecutionInfo info) {
+    if (info.hasCloseTime() || TemporalSession.running(info)) {
+      return info;
+    }
+    return session.describe(info.getExecution().getWorkflowId());
   }
 
   static List<WorkflowExecutionInfo> list(TemporalSession session) {

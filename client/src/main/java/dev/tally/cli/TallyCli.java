@@ -92,7 +92,7 @@ public final class TallyCli implements Callable<Integer> {
     PrintWriter out = utf8(FileDescriptor.out);
     PrintWriter err = utf8(FileDescriptor.err);
     CommandLine cli =
-        commandLine(System.getenv(), StopSignal.onJvmShutdown(), Duration.ofMillis(500), out, err);
+        commandLine(System.getenv(), StopSignal.onJvmShutdown(), Duration.ofMillis(250), out, err);
     int code = cli.execute(args);
     out.flush();
     err.flush();

@@ -363,6 +363,7 @@ class TallyCliTest {
     assertThat(ids).contains(older, newer);
     assertThat(ids.indexOf(newer)).isLessThan(ids.indexOf(older));
     assertThat(json(js).get("runs").findValuesAsText("type")).containsOnly("SupervisedRun");
+    assertThat(json(js).get("runs").get(ids.indexOf(newer)).get("closeTime")).isNotNull();
     assertThat(human.out()).contains("WORKFLOW ID").contains("--limit shows more");
   }
 }

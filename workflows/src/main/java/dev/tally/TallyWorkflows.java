@@ -1,6 +1,7 @@
 package dev.tally;
 
 import dev.tally.delegate.DelegationWorkflowImpl;
+import dev.tally.feedback.FeedbackLogWorkflowImpl;
 import dev.tally.supervise.SupervisedRunWorkflowImpl;
 import dev.tally.supervise.WorkerTaskWorkflowImpl;
 import io.temporal.common.converter.DataConverterException;
@@ -21,7 +22,8 @@ public final class TallyWorkflows {
       List.of(
           SupervisedRunWorkflowImpl.class,
           WorkerTaskWorkflowImpl.class,
-          DelegationWorkflowImpl.class);
+          DelegationWorkflowImpl.class,
+          FeedbackLogWorkflowImpl.class);
 
   private TallyWorkflows() {}
 

@@ -99,7 +99,8 @@ final class Crew {
             WorkerTaskWorkflow.class,
             Policies.worker(
                 id, profile + " worker " + shownLabel + " (" + budget.tokens() + " tokens)"));
-    WorkerSlot slot = new WorkerSlot(id, profile, shownLabel, ticket, stub);
+    WorkerSlot slot =
+        new WorkerSlot(id, profile, shownLabel, ticket, stub, Workflow.currentTimeMillis());
     slots.put(id, slot);
     WorkerAssignment assignment =
         new WorkerAssignment(
@@ -164,6 +165,7 @@ final class Crew {
       ledger.cancelled(s.id, reason + "; no report within " + bound + ", ceiling charged", ceiling);
       s.status = WorkerOutcome.CANCELLED;
       s.reason = "no report within join drain";
+      s.endedAtMs = Workflow.currentTimeMillis();
     }
   }
 
@@ -192,6 +194,15 @@ final class Crew {
     return List.copyOf(settled);
   }
 
+  /** How long each settled worker ran, by node id (workflow time, so replay-safe). */
+  Map<String, Long> durationsMs() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (WorkerSlot s : settled) {
+      out.put(s.id, s.endedAtMs - s.startedAtMs);
+    }
+    return out;
+  }
+
   int downCount() {
     return downCount;
   }
@@ -214,6 +225,7 @@ final class Crew {
     }
     WorkerOutcome o = failure == null ? outcome : crashed(slot, failure);
     slot.outcome = o;
+    slot.endedAtMs = Workflow.currentTimeMillis();
     Settlement settlement = pool.reconcile(slot.ticket.id(), o.spent());
     Spend work = o.childWork() == null ? Spend.ZERO : o.childWork();
     if (o.driverInference() != null) {

@@ -1,6 +1,7 @@
 package dev.tally.supervise;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.export.EvalRunExport;
 import dev.tally.json.Json;
 import dev.tally.ledger.BudgetPool;
 import dev.tally.ledger.Ledger;
@@ -45,6 +46,7 @@ final class Supervisor {
   private final Inbox inbox;
   private final Crew crew;
   private final CoordinationTools tools;
+  private final EvalRunExport evalExport;
   private final MeterActivities meter =
       Workflow.newLocalActivityStub(MeterActivities.class, Policies.meter());
   private final List<ChatMessage> unsent = new ArrayList<>();
@@ -83,9 +85,11 @@ final class Supervisor {
     this.tools =
         new CoordinationTools(
             crew, request.perWorker(), this::untilDeadline, () -> inbox.cancelReason != null);
+    this.evalExport = EvalRunExport.forRun(nodeId, request);
   }
 
   RunResult run() {
+    evalExport.started();
     unsent.add(ChatMessage.system(Prompts.DRIVER));
     unsent.add(ChatMessage.user(taskText(request.task())));
     try {
@@ -112,6 +116,7 @@ final class Supervisor {
                 deadlinePassed, inbox.cancelReason, poolExhausted, driverError, tools.stopReason()),
             ledger.totals(),
             turn);
+    evalExport.ended(ledger.entries(), result, crew.durationsMs());
     phase = "done";
     publishDetails();
     // Temporal closes a cancelled workflow as CANCELED whatever it returns, so the outcome is also

@@ -11,13 +11,22 @@ final class WorkerSlot {
   final String label;
   final Ticket ticket;
   final WorkerTaskWorkflow stub;
+  final long startedAtMs;
+  long endedAtMs;
   String status = LIVE;
   String cancelReason;
   WorkerOutcome outcome;
   String reason;
 
-  WorkerSlot(String id, String profile, String label, Ticket ticket, WorkerTaskWorkflow stub) {
+  WorkerSlot(
+      String id,
+      String profile,
+      String label,
+      Ticket ticket,
+      WorkerTaskWorkflow stub,
+      long startedAtMs) {
     this.id = id;
+    this.startedAtMs = startedAtMs;
     this.profile = profile;
     this.label = label;
     this.ticket = ticket;

@@ -1,6 +1,8 @@
 package dev.tally.cli;
 
+import dev.tally.feedback.FeedbackRecorder;
 import dev.tally.supervise.Feedback;
+import dev.tally.supervise.SupervisedRunWorkflow;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,12 +11,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
-/** {@code tally feedback ID --score S}: the {@code feedback} signal, appended to the run's list. */
+/**
+ * {@code tally feedback ID --score S}: a rating, recorded durably whether the run is open or
+ * closed.
+ *
+ * <p>A closed workflow takes no signals, yet results are rated after they close, so every rating
+ * goes to the target's feedback log ({@code fb-<id>}, a small workflow started by
+ * signal-with-start). A run that is still open also gets the {@code feedback} signal, so its own
+ * status and result carry the rating too.
+ */
 @Command(
     name = "feedback",
     description = {
-      "Rate a running run (the feedback signal). Temporal accepts signals only while"
-          + " a run is open."
+      "Rate a run or delegation, open or closed: recorded in its feedback log (fb-ID), and sent as"
+          + " the feedback signal to a supervised run that is still open."
     })
 final class FeedbackCommand extends TallyCommand {
   @Parameters(index = "0", paramLabel = "ID", description = "The run's workflow id.")
@@ -41,26 +51,38 @@ final class FeedbackCommand extends TallyCommand {
     String who = by != null ? by : root.env().getOrDefault("USER", "cli");
     try (TemporalSession session = root.connect()) {
       WorkflowExecutionInfo info = session.describe(workflowId);
-      if (!TemporalSession.running(info)) {
-        throw new CliException(
-            ExitCode.FAILED,
-            "run '"
-                + workflowId
-                + "' already ended ("
-                + TemporalSession.statusName(info.getStatus())
-                + "): Temporal accepts signals only while a run is open; record the rating"
-                + " elsewhere");
+      boolean signalled =
+          TemporalSession.running(info)
+              && SupervisedRunWorkflow.TYPE.equals(info.getType().getName());
+      if (signalled) {
+        session.signal(workflowId, "feedback", new Feedback(score, label, notes, who));
       }
-      Feedback feedback = new Feedback(score, label, notes, who);
-      session.signal(workflowId, "feedback", feedback);
+      FeedbackRecorder.Recorded recorded;
+      try {
+        recorded =
+            new FeedbackRecorder(session.client(), session.taskQueue())
+                .feedback(workflowId, score, label, notes, who);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "invalid feedback: " + e.getMessage());
+      }
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("workflowId", workflowId);
-        doc.put("signal", "feedback");
-        doc.put("feedback", feedback);
+        doc.put("feedbackLog", recorded.logWorkflowId());
+        doc.put("signalledRun", signalled);
+        doc.put("event", recorded.event());
         printJson(doc);
       } else {
-        println("feedback sent to " + workflowId + " (score " + score + ", by " + who + ")");
+        println(
+            "feedback recorded for "
+                + workflowId
+                + " (score "
+                + score
+                + ", by "
+                + who
+                + ") in its feedback log "
+                + recorded.logWorkflowId()
+                + (signalled ? ", and sent to the open run" : ""));
       }
       return ExitCode.OK;
     }

@@ -1,5 +1,8 @@
 package dev.tally.cli;
 
+import dev.tally.feedback.FeedbackEvent;
+import dev.tally.feedback.FeedbackLog;
+import dev.tally.feedback.FeedbackLogWorkflow;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -31,6 +34,11 @@ final class StatusCommand extends TallyCommand {
           session.query(workflowId, "status", RunStatus.class);
       TemporalSession.Ending ending =
           open ? null : session.ending(workflowId, Duration.ofSeconds(10));
+      TemporalSession.Answer<FeedbackLog> log =
+          session.queryIfExists(
+              FeedbackLogWorkflow.workflowId(workflowId),
+              FeedbackLogWorkflow.FEEDBACK_QUERY,
+              FeedbackLog.class);
       if (json) {
         Map<String, Object> doc = Views.execution(info);
         if (status.answered()) {
@@ -40,6 +48,9 @@ final class StatusCommand extends TallyCommand {
         }
         if (ending != null) {
           RunCommand.putEnding(doc, ending);
+        }
+        if (log.answered()) {
+          doc.put("feedbackLog", log.value());
         }
         printJson(doc);
         return ExitCode.OK;
@@ -65,10 +76,16 @@ final class StatusCommand extends TallyCommand {
           println("  last error: " + s.lastError());
         }
         if (s.feedback() != null && !s.feedback().isEmpty()) {
-          println("  feedback: " + s.feedback().size() + " received");
+          println("  feedback signals received by the run: " + s.feedback().size());
         }
       } else {
         println("  (" + status.unavailable() + ")");
+      }
+      if (log.answered() && !log.value().events().isEmpty()) {
+        println("  feedback log " + FeedbackLogWorkflow.workflowId(workflowId) + ":");
+        for (FeedbackEvent e : log.value().events()) {
+          println("    " + Views.feedbackLine(e));
+        }
       }
       if (ending != null) {
         if (ending.result() != null) {
@@ -97,6 +114,28 @@ final class StatusCommand extends TallyCommand {
         doc.put("closeTime", Times.iso(info.getCloseTime()));
       }
       return doc;
+    }
+
+    static String feedbackLine(FeedbackEvent e) {
+      StringBuilder b = new StringBuilder(e.capturedAt() == null ? "" : e.capturedAt() + "  ");
+      if (FeedbackEvent.GATE.equals(e.kind())) {
+        b.append("gate ").append(e.gateDecision());
+        if (e.holdoutLift() != null) {
+          b.append(" (holdout lift ").append(e.holdoutLift()).append(')');
+        }
+      } else {
+        b.append("score ").append(e.score());
+        if (e.label() != null) {
+          b.append(" \"").append(e.label()).append('"');
+        }
+      }
+      if (e.by() != null) {
+        b.append(" by ").append(e.by());
+      }
+      if (e.notes() != null) {
+        b.append(": ").append(e.notes());
+      }
+      return b.toString();
     }
 
     static String headline(WorkflowExecutionInfo info) {

@@ -149,6 +149,16 @@ final class TemporalSession implements AutoCloseable {
    * a worker replaying the run, so with no worker polling the task queue there is no answer.
    */
   <T> Answer<T> query(String workflowId, String queryType, Class<T> type) {
+    return query(workflowId, queryType, type, false);
+  }
+
+  /** Like {@link #query}, but a workflow that does not exist is no answer rather than exit 3. */
+  <T> Answer<T> queryIfExists(String workflowId, String queryType, Class<T> type) {
+    return query(workflowId, queryType, type, true);
+  }
+
+  private <T> Answer<T> query(
+      String workflowId, String queryType, Class<T> type, boolean missingIsNone) {
     QueryWorkflowResponse response;
     try {
       response =
@@ -164,7 +174,12 @@ final class TemporalSession implements AutoCloseable {
                       .build());
     } catch (StatusRuntimeException e) {
       return switch (e.getStatus().getCode()) {
-        case NOT_FOUND -> throw notFound(workflowId, e);
+        case NOT_FOUND -> {
+          if (missingIsNone) {
+            yield Answer.none("there is no " + workflowId);
+          }
+          throw notFound(workflowId, e);
+        }
         case DEADLINE_EXCEEDED ->
             Answer.none(
                 "no worker answered the "

@@ -2,6 +2,7 @@ package dev.tally.embedded;
 
 import dev.tally.router.RouterConfig;
 import dev.tally.router.scripted.ScriptedRouter;
+import dev.tally.telemetry.Telemetry;
 import dev.tally.worker.TallyWorker;
 import dev.tally.worker.TemporalConnection;
 import dev.tally.worker.WorkerConfig;
@@ -21,16 +22,19 @@ public final class DevStack implements AutoCloseable {
 
   private final LoopbackTemporalServer server;
   private final ScriptedRouter scripted;
+  private final Telemetry telemetry;
   private final TemporalConnection connection;
   private final TallyWorker worker;
 
   private DevStack(
       LoopbackTemporalServer server,
       ScriptedRouter scripted,
+      Telemetry telemetry,
       TemporalConnection connection,
       TallyWorker worker) {
     this.server = server;
     this.scripted = scripted;
+    this.telemetry = telemetry;
     this.connection = connection;
     this.worker = worker;
   }
@@ -49,6 +53,7 @@ public final class DevStack implements AutoCloseable {
     Objects.requireNonNull(env, "env");
     LoopbackTemporalServer server = LoopbackTemporalServer.start(port);
     ScriptedRouter scripted = null;
+    Telemetry telemetry = null;
     TemporalConnection connection = null;
     try {
       Map<String, String> workerEnv = new HashMap<>(env);
@@ -64,12 +69,18 @@ public final class DevStack implements AutoCloseable {
       }
       WorkerConfig config = WorkerConfig.fromEnv(workerEnv).withSticky(true);
       server.registerSearchAttributes(config.namespace(), TallySearchAttributes.ALL);
-      connection = TemporalConnection.open(server.address(), config.namespace());
-      TallyWorker worker = TallyWorker.create(connection.client(), config).start();
-      return new DevStack(server, scripted, connection, worker);
+      telemetry = Telemetry.create(config.telemetry());
+      connection =
+          TemporalConnection.open(
+              server.address(), config.namespace(), telemetry.clientInterceptors());
+      TallyWorker worker = TallyWorker.create(connection.client(), config, telemetry).start();
+      return new DevStack(server, scripted, telemetry, connection, worker);
     } catch (RuntimeException e) {
       if (connection != null) {
         connection.close();
+      }
+      if (telemetry != null) {
+        telemetry.close();
       }
       if (scripted != null) {
         scripted.close();
@@ -104,6 +115,7 @@ public final class DevStack implements AutoCloseable {
   @Override
   public void close() {
     worker.close();
+    telemetry.close();
     connection.close();
     if (scripted != null) {
       scripted.close();

@@ -186,7 +186,8 @@ class TallyCliTest {
             "tester",
             "--json");
     assertThat(feedback.exitCode()).as(feedback.toString()).isZero();
-    assertThat(json(feedback).at("/feedback/score").asDouble()).isEqualTo(0.8);
+    assertThat(json(feedback).get("signalledRun").asBoolean()).isTrue();
+    assertThat(json(feedback).at("/event/score").asDouble()).isEqualTo(0.8);
 
     WorkerConfig base = STACK.stack().config();
     WorkerConfig parked = base.withTaskQueue(queue);
@@ -203,6 +204,7 @@ class TallyCliTest {
       assertThat(ratedStatus.at("/status/feedback/0/score").asDouble()).isEqualTo(0.8);
       assertThat(ratedStatus.at("/status/feedback/0/label").asText()).isEqualTo("good");
       assertThat(ratedStatus.at("/status/feedback/0/by").asText()).isEqualTo("tester");
+      assertThat(ratedStatus.at("/feedbackLog/events/0/score").asDouble()).isEqualTo(0.8);
 
       Cli.Result ledger = tally("ledger", cancelled, "--json");
       assertThat(ledger.exitCode()).as(ledger.toString()).isZero();
@@ -211,19 +213,43 @@ class TallyCliTest {
   }
 
   @Test
-  void cancelAndFeedback_finishedRun_exit1WithOneLine() {
+  void cancel_finishedRun_exit1WithOneLine() {
     String id = finishedRun();
 
     Cli.Result cancel = tally("cancel", id);
-    Cli.Result feedback = tally("feedback", id, "--score", "1");
 
     assertThat(cancel.exitCode()).isEqualTo(ExitCode.FAILED);
     assertThat(cancel.errLines()).singleElement().asString().contains("already ended (COMPLETED)");
-    assertThat(feedback.exitCode()).isEqualTo(ExitCode.FAILED);
-    assertThat(feedback.errLines())
-        .singleElement()
-        .asString()
-        .contains("signals only while a run is open");
+  }
+
+  @Test
+  void feedback_finishedRun_recordedInItsLog_andShownByStatus() throws InterruptedException {
+    String id = finishedRun();
+
+    Cli.Result feedback =
+        tally("feedback", id, "--score", "0.25", "--label", "too-vague", "--by", "reviewer");
+
+    assertThat(feedback.exitCode()).as(feedback.toString()).isZero();
+    assertThat(feedback.out()).contains("in its feedback log fb-" + id).doesNotContain("open run");
+    // The log is a workflow of its own: the stack's worker records the event asynchronously.
+    JsonNode log = awaitFeedbackLog(id);
+    assertThat(log.at("/events/0/score").asDouble()).isEqualTo(0.25);
+    assertThat(log.at("/events/0/label").asText()).isEqualTo("too-vague");
+    assertThat(log.at("/events/0/by").asText()).isEqualTo("reviewer");
+    assertThat(tally("status", id).out())
+        .contains("feedback log fb-" + id)
+        .contains("score 0.25 \"too-vague\" by reviewer");
+  }
+
+  private static JsonNode awaitFeedbackLog(String id) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      JsonNode status = json(tally("status", id, "--json"));
+      if (status.at("/feedbackLog/events").size() > 0) {
+        return status.get("feedbackLog");
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the feedback log of " + id + " never showed the event");
   }
 
   @Test

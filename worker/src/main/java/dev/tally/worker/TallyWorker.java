@@ -2,17 +2,21 @@ package dev.tally.worker;
 
 import dev.tally.TallyWorkflows;
 import dev.tally.blob.FilesystemBlobStore;
+import dev.tally.export.ExportEvalRunsActivitiesImpl;
 import dev.tally.meter.MeterActivitiesImpl;
 import dev.tally.router.RouterChatActivitiesImpl;
 import dev.tally.sandbox.SandboxActivitiesImpl;
+import dev.tally.telemetry.Telemetry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: one worker on one task queue with every Tally workflow and activity
- * registered. The worker process and the CLI's {@code dev} and {@code demo} commands all build
- * their worker here, so nothing is wired twice.
+ * registered, traced and metered when telemetry is on. The worker process and the CLI's {@code dev}
+ * and {@code demo} commands all build their worker here, so nothing is wired twice.
  */
 public final class TallyWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TallyWorker.class);
@@ -31,30 +35,65 @@ public final class TallyWorker implements AutoCloseable {
 
   private final WorkerFactory factory;
   private final WorkerConfig config;
+  private final Telemetry ownedTelemetry;
 
-  private TallyWorker(WorkerFactory factory, WorkerConfig config) {
+  private TallyWorker(WorkerFactory factory, WorkerConfig config, Telemetry ownedTelemetry) {
     this.factory = factory;
     this.config = config;
+    this.ownedTelemetry = ownedTelemetry;
   }
 
-  /** Builds the worker on {@code config.taskQueue()} and registers everything; not yet polling. */
+  /**
+   * Builds the worker on {@code config.taskQueue()} with telemetry as {@code config} says, owned
+   * and closed by the worker; not yet polling.
+   */
   public static TallyWorker create(WorkflowClient client, WorkerConfig config) {
+    Telemetry telemetry = Telemetry.create(config.telemetry());
+    try {
+      return build(client, config, telemetry, telemetry);
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Builds the worker with {@code telemetry}, which the caller owns (it also gave the client its
+   * interceptors) and closes after the worker.
+   */
+  public static TallyWorker create(
+      WorkflowClient client, WorkerConfig config, Telemetry telemetry) {
+    return build(client, config, telemetry, null);
+  }
+
+  private static TallyWorker build(
+      WorkflowClient client, WorkerConfig config, Telemetry telemetry, Telemetry owned) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(telemetry, "telemetry");
     try {
       Files.createDirectories(config.blobDir());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot create the conversation store " + config.blobDir() + ": " + e.getMessage(), e);
     }
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(telemetry.workerInterceptors())
+                .build());
     Worker worker = factory.newWorker(config.taskQueue(), workerOptions(config.sticky()));
     TallyWorkflows.register(worker);
     worker.registerActivitiesImplementations(
-        RouterChatActivitiesImpl.create(config.router(), new FilesystemBlobStore(config.blobDir())),
-        new MeterActivitiesImpl(),
-        SandboxActivitiesImpl.create(config.sandbox()));
-    return new TallyWorker(factory, config);
+        telemetry.traceRouterChat(
+            RouterChatActivitiesImpl.create(
+                config.router(), new FilesystemBlobStore(config.blobDir())),
+            config.router()),
+        new MeterActivitiesImpl(List.of(telemetry.ledgerMetrics())),
+        SandboxActivitiesImpl.create(config.sandbox()),
+        new ExportEvalRunsActivitiesImpl(config.export()));
+    return new TallyWorker(factory, config, owned);
   }
 
   /**
@@ -93,6 +132,10 @@ public final class TallyWorker implements AutoCloseable {
     if (!factory.isTerminated()) {
       log.warn("worker tasks still running after {}; stopping them", SHUTDOWN_GRACE);
       factory.shutdownNow();
+    }
+    if (ownedTelemetry != null) {
+      // After the factory: the last spans and metrics of finished tasks still leave.
+      ownedTelemetry.close();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.tally.worker;
 import dev.tally.json.TallyDataConverter;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.interceptors.WorkflowClientInterceptor;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.util.Objects;
@@ -31,7 +32,8 @@ public record TemporalConnection(
   /**
    * Opens a connection. The channel connects lazily: the first call reveals an unreachable host.
    */
-  public static TemporalConnection open(String address, String namespace) {
+  public static TemporalConnection open(
+      String address, String namespace, WorkflowClientInterceptor... interceptors) {
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
@@ -41,6 +43,7 @@ public record TemporalConnection(
             WorkflowClientOptions.newBuilder()
                 .setNamespace(namespace)
                 .setDataConverter(TallyDataConverter.create())
+                .setInterceptors(interceptors)
                 .build());
     return new TemporalConnection(address, namespace, stubs, client);
   }

@@ -1,8 +1,10 @@
 package dev.tally.worker;
 
 import dev.tally.TallyWorkflows;
+import dev.tally.export.ExportConfig;
 import dev.tally.router.RouterConfig;
 import dev.tally.sandbox.SandboxConfig;
+import dev.tally.telemetry.TelemetryConfig;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -27,6 +29,9 @@ import java.util.Objects;
  * @param router how to reach the model router, and its key
  * @param sandbox the local process sandbox of detached delegations (its data directory is {@code
  *     dataDir})
+ * @param telemetry OpenTelemetry export ({@code OTEL_*}); off without an endpoint
+ * @param export where eval-run events go: Tangle Intelligence with {@code TANGLE_API_KEY}, the
+ *     outbox under {@code dataDir} without
  */
 public record WorkerConfig(
     String temporalAddress,
@@ -35,7 +40,9 @@ public record WorkerConfig(
     boolean sticky,
     Path dataDir,
     RouterConfig router,
-    SandboxConfig sandbox) {
+    SandboxConfig sandbox,
+    TelemetryConfig telemetry,
+    ExportConfig export) {
 
   public static final String TEMPORAL_ADDRESS = "TEMPORAL_ADDRESS";
   public static final String TEMPORAL_NAMESPACE = "TEMPORAL_NAMESPACE";
@@ -53,6 +60,8 @@ public record WorkerConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(router, "router");
     Objects.requireNonNull(sandbox, "sandbox");
+    Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(export, "export");
   }
 
   /**
@@ -137,26 +146,51 @@ public record WorkerConfig(
       problems.add(e.getMessage());
     }
 
+    TelemetryConfig telemetry = null;
+    try {
+      telemetry = TelemetryConfig.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+
+    ExportConfig export = null;
+    try {
+      export = ExportConfig.fromEnv(env, dataDir.toAbsolutePath());
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+
     if (!problems.isEmpty()) {
       throw new ConfigException("invalid configuration: " + String.join("; ", problems));
     }
     return new WorkerConfig(
-        address, namespace, taskQueue, sticky, dataDir.toAbsolutePath(), router, sandbox);
+        address,
+        namespace,
+        taskQueue,
+        sticky,
+        dataDir.toAbsolutePath(),
+        router,
+        sandbox,
+        telemetry,
+        export);
   }
 
   /** The same configuration with sticky execution forced on or off. */
   public WorkerConfig withSticky(boolean on) {
-    return new WorkerConfig(temporalAddress, namespace, taskQueue, on, dataDir, router, sandbox);
+    return new WorkerConfig(
+        temporalAddress, namespace, taskQueue, on, dataDir, router, sandbox, telemetry, export);
   }
 
   /** The same configuration with another router. */
   public WorkerConfig withRouter(RouterConfig other) {
-    return new WorkerConfig(temporalAddress, namespace, taskQueue, sticky, dataDir, other, sandbox);
+    return new WorkerConfig(
+        temporalAddress, namespace, taskQueue, sticky, dataDir, other, sandbox, telemetry, export);
   }
 
   /** The same configuration on another task queue. */
   public WorkerConfig withTaskQueue(String queue) {
-    return new WorkerConfig(temporalAddress, namespace, queue, sticky, dataDir, router, sandbox);
+    return new WorkerConfig(
+        temporalAddress, namespace, queue, sticky, dataDir, router, sandbox, telemetry, export);
   }
 
   /** Where conversations are stored, shared by every worker on this host. */
@@ -171,7 +205,7 @@ public record WorkerConfig(
 
   @Override
   public String toString() {
-    // RouterConfig renders itself with its key redacted; nothing else here is secret.
+    // Every part that holds a secret (router key, OTLP headers, Tangle key) renders it redacted.
     return "WorkerConfig[temporalAddress="
         + temporalAddress
         + ", namespace="
@@ -186,6 +220,10 @@ public record WorkerConfig(
         + router
         + ", sandbox="
         + sandbox
+        + ", telemetry="
+        + telemetry
+        + ", export="
+        + export
         + "]";
   }
 

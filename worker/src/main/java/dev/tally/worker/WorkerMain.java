@@ -1,5 +1,6 @@
 package dev.tally.worker;
 
+import dev.tally.telemetry.Telemetry;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +28,11 @@ public final class WorkerMain {
       return;
     }
     log.info("starting with {}", config);
+    Telemetry telemetry = Telemetry.create(config.telemetry());
     TemporalConnection connection =
-        TemporalConnection.open(config.temporalAddress(), config.namespace());
-    TallyWorker worker = TallyWorker.create(connection.client(), config);
+        TemporalConnection.open(
+            config.temporalAddress(), config.namespace(), telemetry.clientInterceptors());
+    TallyWorker worker = TallyWorker.create(connection.client(), config, telemetry);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -37,6 +40,7 @@ public final class WorkerMain {
                 () -> {
                   log.info("stopping: finishing in-flight tasks");
                   worker.close();
+                  telemetry.close();
                   connection.close();
                   log.info("stopped");
                   stopped.countDown();

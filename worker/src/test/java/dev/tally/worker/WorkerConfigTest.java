@@ -158,6 +158,39 @@ class WorkerConfigTest {
   }
 
   @Test
+  void fromEnv_telemetryAndExport_readAndTheirSecretsRedacted() {
+    String tangleKey = "tk-test-" + UUID.randomUUID();
+    String otlpToken = "otlp-test-" + UUID.randomUUID();
+
+    WorkerConfig c =
+        WorkerConfig.fromEnv(
+            Map.of(
+                "TALLY_DATA_DIR",
+                dir.toString(),
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "http://jaeger:4318",
+                "OTEL_EXPORTER_OTLP_HEADERS",
+                "authorization=Bearer " + otlpToken,
+                "TANGLE_API_KEY",
+                tangleKey));
+
+    assertThat(c.telemetry().enabled()).isTrue();
+    assertThat(c.export().hasKey()).isTrue();
+    assertThat(c.export().outbox().startsWith(dir)).isTrue();
+    assertThat(c.toString()).doesNotContain(tangleKey).doesNotContain(otlpToken);
+  }
+
+  @Test
+  void fromEnv_badTelemetryEndpoint_reported() {
+    assertThatThrownBy(
+            () ->
+                WorkerConfig.fromEnv(
+                    Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "jaeger without scheme")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("OTEL_EXPORTER_OTLP_ENDPOINT");
+  }
+
+  @Test
   void withSticky_overridesOnlySticky() {
     WorkerConfig off = WorkerConfig.fromEnv(Map.of("TALLY_STICKY", "off"));
 

@@ -49,6 +49,8 @@ class DelegationSubmitterTest {
 
     Submission first = DelegationSubmitter.submit(client, worker.getTaskQueue(), request);
     sandbox.awaitFirstTick();
+    DelegationWorkflowTest.awaitPhase(
+        client.newWorkflowStub(DelegationWorkflow.class, taskId), "detached-running 0s");
     Submission second = DelegationSubmitter.submit(client, worker.getTaskQueue(), request);
 
     assertThat(first).isEqualTo(new Submission(taskId, false, null));
@@ -89,6 +91,10 @@ class DelegationSubmitterTest {
     start(env, worker);
     DelegationSubmitter.submit(client, worker.getTaskQueue(), request);
     sandbox.awaitFirstTick();
+    // Cancel once the tick's result is in history and the workflow sits in its timer: the 1.38
+    // test server can lose a workflow task when a cancel lands as an activity completes.
+    DelegationWorkflowTest.awaitPhase(
+        client.newWorkflowStub(DelegationWorkflow.class, taskId), "detached-running 0s");
     WorkflowStub untyped = client.newUntypedWorkflowStub(taskId);
     untyped.cancel();
     assertThatThrownBy(() -> untyped.getResult(DelegationResult.class));

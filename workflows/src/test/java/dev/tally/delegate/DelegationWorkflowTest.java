@@ -365,7 +365,7 @@ class DelegationWorkflowTest {
     HistoryCapture.save("delegation-cancelled-during-timer", history);
   }
 
-  private static DelegationStatus awaitPhase(DelegationWorkflow wf, String phase)
+  static DelegationStatus awaitPhase(DelegationWorkflow wf, String phase)
       throws InterruptedException {
     DelegationStatus s = wf.status();
     for (int i = 0; i < 200 && !phase.equals(s.progress().phase()); i++) {

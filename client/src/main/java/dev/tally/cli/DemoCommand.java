@@ -5,6 +5,7 @@ import dev.tally.embedded.DevStack;
 import dev.tally.ledger.Budget;
 import dev.tally.supervise.RunRequest;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -73,7 +74,7 @@ final class DemoCommand extends TallyCommand {
       }
       TemporalSession.Ending ending =
           json
-              ? session.ending(workflowId, java.time.Duration.ofMinutes(10))
+              ? session.ending(workflowId, Duration.ofMinutes(10))
               : new RunWatcher(session, out(), root.pollInterval()).follow(workflowId, request);
       LedgerCheck check = LedgerReport.check(session, workflowId);
       if (json) {

@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ final class WatchCommand extends TallyCommand {
       TemporalSession.Ending ending;
       if (json) {
         // Scripts get one document at the end, not a stream of progress lines.
-        ending = session.ending(workflowId, java.time.Duration.ofDays(3650));
+        ending = session.ending(workflowId, Duration.ofDays(3650));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("workflowId", workflowId);
         RunCommand.putEnding(doc, ending);

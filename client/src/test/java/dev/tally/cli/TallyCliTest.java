@@ -13,6 +13,7 @@ import dev.tally.worker.WorkerConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -369,8 +370,8 @@ class TallyCliTest {
     int port = STACK.stack().server().port();
     String address = "127.0.0.1:" + port;
 
-    Cli.Result before = Cli.run(java.util.Map.of(), "--address", address, "status", id);
-    Cli.Result after = Cli.run(java.util.Map.of(), "status", id, "--address", address);
+    Cli.Result before = Cli.run(Map.of(), "--address", address, "status", id);
+    Cli.Result after = Cli.run(Map.of(), "status", id, "--address", address);
 
     assertThat(before.exitCode()).as(before.toString()).isZero();
     assertThat(after.exitCode()).as(after.toString()).isZero();

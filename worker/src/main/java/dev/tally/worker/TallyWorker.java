@@ -1,0 +1,141 @@
+package dev.tally.worker;
+
+import dev.tally.TallyWorkflows;
+import dev.tally.blob.FilesystemBlobStore;
+import dev.tally.export.ExportEvalRunsActivitiesImpl;
+import dev.tally.meter.MeterActivitiesImpl;
+import dev.tally.router.RouterChatActivitiesImpl;
+import dev.tally.sandbox.SandboxActivitiesImpl;
+import dev.tally.telemetry.Telemetry;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: one worker on one task queue with every Tally workflow and activity
+ * registered, traced and metered when telemetry is on. The worker process and the CLI's {@code dev}
+ * and {@code demo} commands all build their worker here, so nothing is wired twice.
+ */
+public final class TallyWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TallyWorker.class);
+
+  /** How long {@link #close()} lets in-flight tasks finish before giving up on them. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  private final WorkerFactory factory;
+  private final WorkerConfig config;
+  private final Telemetry ownedTelemetry;
+
+  private TallyWorker(WorkerFactory factory, WorkerConfig config, Telemetry ownedTelemetry) {
+    this.factory = factory;
+    this.config = config;
+    this.ownedTelemetry = ownedTelemetry;
+  }
+
+  /**
+   * Builds the worker on {@code config.taskQueue()} with telemetry as {@code config} says, owned
+   * and closed by the worker; not yet polling.
+   */
+  public static TallyWorker create(WorkflowClient client, WorkerConfig config) {
+    Telemetry telemetry = Telemetry.create(config.telemetry());
+    try {
+      return build(client, config, telemetry, telemetry);
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Builds the worker with {@code telemetry}, which the caller owns (it also gave the client its
+   * interceptors) and closes after the worker.
+   */
+  public static TallyWorker create(
+      WorkflowClient client, WorkerConfig config, Telemetry telemetry) {
+    return build(client, config, telemetry, null);
+  }
+
+  private static TallyWorker build(
+      WorkflowClient client, WorkerConfig config, Telemetry telemetry, Telemetry owned) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(telemetry, "telemetry");
+    try {
+      Files.createDirectories(config.blobDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot create the conversation store " + config.blobDir() + ": " + e.getMessage(), e);
+    }
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(telemetry.workerInterceptors())
+                .build());
+    Worker worker = factory.newWorker(config.taskQueue(), workerOptions(config.sticky()));
+    TallyWorkflows.register(worker);
+    worker.registerActivitiesImplementations(
+        telemetry.traceRouterChat(
+            RouterChatActivitiesImpl.create(
+                config.router(), new FilesystemBlobStore(config.blobDir())),
+            config.router()),
+        new MeterActivitiesImpl(List.of(telemetry.ledgerMetrics())),
+        SandboxActivitiesImpl.create(config.sandbox()),
+        new ExportEvalRunsActivitiesImpl(config.export()));
+    return new TallyWorker(factory, config, owned);
+  }
+
+  /**
+   * Worker options for the sticky setting. With sticky off the SDK asks for no sticky queue at all,
+   * which is what lets a restarted worker pick up a workflow on the embedded test server: that
+   * server never moves work off a dead worker's sticky queue.
+   */
+  public static WorkerOptions workerOptions(boolean sticky) {
+    WorkerOptions.Builder b = WorkerOptions.newBuilder();
+    if (!sticky) {
+      b.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    return b.build();
+  }
+
+  /** Starts polling. */
+  public TallyWorker start() {
+    factory.start();
+    log.info(
+        "Tally worker polling task queue '{}' (namespace {}, sticky {})",
+        config.taskQueue(),
+        config.namespace(),
+        config.sticky() ? "on" : "off");
+    return this;
+  }
+
+  public WorkerConfig config() {
+    return config;
+  }
+
+  /** Stops polling and lets in-flight tasks finish for up to {@link #SHUTDOWN_GRACE}. */
+  @Override
+  public void close() {
+    factory.shutdown();
+    factory.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    if (!factory.isTerminated()) {
+      log.warn("worker tasks still running after {}; stopping them", SHUTDOWN_GRACE);
+      factory.shutdownNow();
+    }
+    if (ownedTelemetry != null) {
+      // After the factory: the last spans and metrics of finished tasks still leave.
+      ownedTelemetry.close();
+    }
+  }
+}

@@ -2,11 +2,13 @@ package dev.tally.cli;
 
 import dev.tally.json.Json;
 import dev.tally.supervise.RunRequest;
+import dev.tally.supervise.RunSearchAttributes;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
 import java.nio.charset.StandardCharsets;
 
 /** Starts a supervised run with a readable id and a summary the Temporal UI lists. */
@@ -17,15 +19,35 @@ final class RunLauncher {
   private RunLauncher() {}
 
   static WorkflowExecution start(TemporalSession session, String workflowId, RunRequest request) {
-    WorkflowOptions options =
+    try {
+      return start(session, workflowId, request, true);
+    } catch (WorkflowServiceException e) {
+      if (!unknownSearchAttribute(e)) {
+        throw e;
+      }
+      // A server without Tally's search attributes still runs Tally; the run is just not
+      // searchable by them. Say so once instead of failing.
+      System.err.println(
+          "note: the server does not know Tally's search attributes (TallyStatus, ...); starting"
+              + " without them. Register them with `temporal operator search-attribute create`"
+              + " (see README) to search runs by status and spend.");
+      return start(session, workflowId, request, false);
+    }
+  }
+
+  private static WorkflowExecution start(
+      TemporalSession session, String workflowId, RunRequest request, boolean searchable) {
+    WorkflowOptions.Builder options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(workflowId)
             .setTaskQueue(session.taskQueue())
             .setStaticSummary(summary(request))
-            .setStaticDetails(details(request))
-            .build();
+            .setStaticDetails(details(request));
+    if (searchable) {
+      options.setTypedSearchAttributes(RunSearchAttributes.atStart("run", null));
+    }
     SupervisedRunWorkflow run =
-        session.client().newWorkflowStub(SupervisedRunWorkflow.class, options);
+        session.client().newWorkflowStub(SupervisedRunWorkflow.class, options.build());
     try {
       return WorkflowClient.start(run::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
@@ -40,6 +62,16 @@ final class RunLauncher {
               + "`",
           e);
     }
+  }
+
+  private static boolean unknownSearchAttribute(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && m.contains("search attribute") && m.contains("not defined")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One line: the task and the budget, cut to Temporal's 200-byte limit. */

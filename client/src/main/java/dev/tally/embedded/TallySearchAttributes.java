@@ -1,5 +1,6 @@
 package dev.tally.embedded;
 
+import dev.tally.supervise.RunSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import java.util.Map;
 
@@ -9,10 +10,16 @@ import java.util.Map;
  */
 public final class TallySearchAttributes {
   /**
-   * Every custom attribute by name. Empty for now: the workflows set none yet; when they do, list
-   * them here and {@code tally server|dev|demo} register them on start.
+   * Every custom attribute by name and type ({@link RunSearchAttributes}); {@code tally
+   * server|dev|demo} register them on start, the compose setup with the admin tools.
    */
-  public static final Map<String, IndexedValueType> ALL = Map.of();
+  public static final Map<String, IndexedValueType> ALL =
+      Map.of(
+          RunSearchAttributes.STATUS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          RunSearchAttributes.PROFILE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          RunSearchAttributes.NAMESPACE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          RunSearchAttributes.SPENT_USD.getName(), IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+          RunSearchAttributes.SPENT_TOKENS.getName(), IndexedValueType.INDEXED_VALUE_TYPE_INT);
 
   private TallySearchAttributes() {}
 }

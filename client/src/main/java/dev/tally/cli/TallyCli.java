@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
       CancelCommand.class,
       FeedbackCommand.class,
       LedgerCommand.class,
-      HistoryCommand.class
+      HistoryCommand.class,
+      BenchCommand.class
     })
 public final class TallyCli implements Callable<Integer> {
   /** How long to wait for a Temporal server to answer before calling it unreachable. */

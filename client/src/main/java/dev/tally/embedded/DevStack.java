@@ -50,6 +50,21 @@ public final class DevStack implements AutoCloseable {
    */
   public static DevStack start(int port, Map<String, String> env, boolean forceScripted)
       throws IOException {
+    return start(port, env, forceScripted, ScriptedRouter.Options.workers(SCRIPTED_WORKERS));
+  }
+
+  /**
+   * Starts the stack with a scripted router playing {@code script}: how benchmarks get runs of a
+   * given number of turns and message size.
+   */
+  public static DevStack startScripted(
+      int port, Map<String, String> env, ScriptedRouter.Options script) throws IOException {
+    return start(port, env, true, script);
+  }
+
+  private static DevStack start(
+      int port, Map<String, String> env, boolean forceScripted, ScriptedRouter.Options script)
+      throws IOException {
     Objects.requireNonNull(env, "env");
     LoopbackTemporalServer server = LoopbackTemporalServer.start(port);
     ScriptedRouter scripted = null;
@@ -60,7 +75,7 @@ public final class DevStack implements AutoCloseable {
       workerEnv.put(WorkerConfig.TEMPORAL_ADDRESS, server.address());
       String base = env.get(RouterConfig.BASE_URL_ENV);
       if (forceScripted || base == null || base.isBlank()) {
-        scripted = ScriptedRouter.start(0, SCRIPTED_WORKERS);
+        scripted = ScriptedRouter.start(0, script);
         workerEnv.put(RouterConfig.BASE_URL_ENV, scripted.baseUrl());
         workerEnv.put(RouterConfig.DRIVER_MODEL_ENV, ScriptedRouter.MODEL);
         workerEnv.put(RouterConfig.WORKER_MODEL_ENV, ScriptedRouter.MODEL);
@@ -88,6 +103,11 @@ public final class DevStack implements AutoCloseable {
       server.close();
       throw e;
     }
+  }
+
+  /** The scripted router, or null when a real router is configured. */
+  public ScriptedRouter scriptedRouter() {
+    return scripted;
   }
 
   public LoopbackTemporalServer server() {

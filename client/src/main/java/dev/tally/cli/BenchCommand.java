@@ -1,0 +1,202 @@
+package dev.tally.cli;
+
+import dev.tally.cli.bench.HistoryBench;
+import dev.tally.cli.bench.OverheadBench;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tally bench history|overhead}: benchmarks on the embedded server with the scripted router,
+ * each printing its figures and a ratio against a baseline measured in the same run.
+ */
+@Command(
+    name = "bench",
+    description = {
+      "Measure Tally on the embedded server with the scripted router.",
+      "history:  history bytes and events per driver turn at 10, 100 and 1,000 turns with 2 KB"
+          + " driver messages, against the conversation a by-value design would store.",
+      "overhead: wall time per driver turn against a bare workflow awaiting a no-op activity as"
+          + " often, same server, same process."
+    })
+final class BenchCommand extends TallyCommand {
+  @Parameters(index = "0", paramLabel = "history|overhead", description = "Which benchmark.")
+  String which;
+
+  @Option(
+      names = "--turns",
+      split = ",",
+      paramLabel = "N[,N...]",
+      description = "Driver turns per run (history default 10,100,1000; overhead default 200).")
+  List<Integer> turns;
+
+  @Option(
+      names = "--message-chars",
+      defaultValue = "2048",
+      description = "history: size of every driver message (default ${DEFAULT-VALUE}).")
+  int messageChars;
+
+  @Option(
+      names = "--repeats",
+      defaultValue = "4",
+      description =
+          "overhead: repetitions; the first warms up and is not counted (default ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Override
+  public Integer call() throws IOException {
+    Path data = Files.createTempDirectory("tally-bench-");
+    Map<String, String> env = new HashMap<>(root.env());
+    env.put("TALLY_DATA_DIR", data.toString());
+    try {
+      return switch (which) {
+        case "history" -> history(env);
+        case "overhead" -> overhead(env);
+        default ->
+            throw new CliException(
+                ExitCode.USAGE, "bench: expected history or overhead, got '" + which + "'");
+      };
+    } finally {
+      deleteTree(data);
+    }
+  }
+
+  private int history(Map<String, String> env) throws IOException {
+    List<Integer> counts = turns == null ? List.of(10, 100, 1000) : turns;
+    List<HistoryBench.Row> rows = HistoryBench.run(counts, messageChars, env);
+    HistoryBench.Row first = rows.get(0);
+    HistoryBench.Row last = rows.get(rows.size() - 1);
+    double growth = last.bytesPerTurn() / first.bytesPerTurn();
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("benchmark", "history");
+      doc.put("messageChars", messageChars);
+      doc.put("rows", rows);
+      doc.put("bytesPerTurnRatioLastToFirst", growth);
+      printJson(doc);
+      return ExitCode.OK;
+    }
+    println(
+        "tally bench history: driver messages of "
+            + messageChars
+            + " chars, scripted router, embedded server");
+    println(
+        String.format(
+            Locale.ROOT,
+            "%8s %9s %12s %12s %14s %22s",
+            "turns",
+            "events",
+            "bytes",
+            "events/turn",
+            "bytes/turn",
+            "by-value bytes/turn"));
+    for (HistoryBench.Row r : rows) {
+      println(
+          String.format(
+              Locale.ROOT,
+              "%8d %9d %12d %12.1f %14.0f %22.0f",
+              r.turns(),
+              r.events(),
+              r.bytes(),
+              r.eventsPerTurn(),
+              r.bytesPerTurn(),
+              r.conversationBytesPerTurn()));
+    }
+    println(
+        String.format(
+            Locale.ROOT,
+            "bytes per turn at %d turns / at %d turns: %.3f (by value it would be %.1f)",
+            last.turns(),
+            first.turns(),
+            growth,
+            last.conversationBytesPerTurn() / first.conversationBytesPerTurn()));
+    return ExitCode.OK;
+  }
+
+  private int overhead(Map<String, String> env) throws IOException {
+    int n = turns == null || turns.isEmpty() ? 200 : turns.get(0);
+    if (repeats < 2) {
+      throw new CliException(ExitCode.USAGE, "--repeats: expected 2 or more, got " + repeats);
+    }
+    List<OverheadBench.Repetition> reps = OverheadBench.run(n, repeats, env);
+    List<OverheadBench.Repetition> counted = reps.subList(1, reps.size());
+    double turnMs = median(counted.stream().map(OverheadBench.Repetition::turnMs).toList());
+    double bareMs = median(counted.stream().map(OverheadBench.Repetition::baselineMs).toList());
+    double chatMs = median(counted.stream().map(OverheadBench.Repetition::routerChatMs).toList());
+    double noopMs =
+        median(counted.stream().map(OverheadBench.Repetition::baselineActivityMs).toList());
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("benchmark", "overhead");
+      doc.put("turns", n);
+      doc.put("repetitions", reps);
+      doc.put("medianTurnMs", turnMs);
+      doc.put("medianBaselineStepMs", bareMs);
+      doc.put("ratio", turnMs / bareMs);
+      printJson(doc);
+      return ExitCode.OK;
+    }
+    println("tally bench overhead: " + n + " driver turns vs " + n + " bare workflow steps");
+    println(
+        String.format(
+            Locale.ROOT,
+            "%4s %12s %14s %8s %16s %14s",
+            "rep",
+            "ms/turn",
+            "ms/bare step",
+            "ratio",
+            "RouterChat ms",
+            "no-op ms"));
+    for (int i = 0; i < reps.size(); i++) {
+      OverheadBench.Repetition r = reps.get(i);
+      println(
+          String.format(
+              Locale.ROOT,
+              "%4s %12.2f %14.2f %8.2f %16.2f %14.2f",
+              i == 0 ? "warm" : Integer.toString(i),
+              r.turnMs(),
+              r.baselineMs(),
+              r.ratio(),
+              r.routerChatMs(),
+              r.baselineActivityMs()));
+    }
+    println(
+        String.format(
+            Locale.ROOT,
+            "median: %.2f ms per driver turn, %.2f ms per bare step, ratio %.2f;"
+                + " inside RouterChat %.2f ms vs %.2f ms inside the no-op",
+            turnMs,
+            bareMs,
+            turnMs / bareMs,
+            chatMs,
+            noopMs));
+    return ExitCode.OK;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Comparator.naturalOrder());
+    int m = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.tally.cli.bench;
+
+import dev.tally.embedded.DevStack;
+import dev.tally.router.scripted.ScriptedRouter;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a driver turn costs over Temporal's floor: wall time per turn of a supervised run against
+ * the scripted router, next to a bare workflow awaiting a no-op activity the same number of times,
+ * on the same embedded server, in the same process, in the same run. The first repetition warms the
+ * JIT and is not counted.
+ */
+public final class OverheadBench {
+  static final String BASELINE_QUEUE = "tally-bench-baseline";
+
+  /**
+   * One repetition.
+   *
+   * @param turnMs wall milliseconds per driver turn
+   * @param baselineMs wall milliseconds per bare workflow step
+   * @param routerChatMs mean milliseconds inside the RouterChat activity per turn (HTTP, blobs)
+   * @param baselineActivityMs mean milliseconds inside the no-op activity per step
+   */
+  public record Repetition(
+      double turnMs, double baselineMs, double routerChatMs, double baselineActivityMs) {
+    public double ratio() {
+      return turnMs / baselineMs;
+    }
+  }
+
+  private OverheadBench() {}
+
+  public static List<Repetition> run(int turns, int repetitions, Map<String, String> env)
+      throws IOException {
+    ScriptedRouter.Options script = new ScriptedRouter.Options(0, turns - 1, 0);
+    List<Repetition> out = new ArrayList<>();
+    try (DevStack stack = DevStack.startScripted(0, env, script)) {
+      WorkflowClient client = stack.connection().client();
+      WorkerFactory baseline = WorkerFactory.newInstance(client);
+      Worker worker = baseline.newWorker(BASELINE_QUEUE);
+      worker.registerWorkflowImplementationTypes(BareLoopWorkflowImpl.class);
+      worker.registerActivitiesImplementations(new NoopActivitiesImpl());
+      baseline.start();
+      try {
+        for (int r = 0; r < repetitions; r++) {
+          String runId = "bench-overhead-" + r;
+          long t0 = System.nanoTime();
+          int taken = BenchRuns.runToEnd(stack, runId, turns);
+          double turnMs = (System.nanoTime() - t0) / 1e6 / taken;
+
+          String bareId = "bench-bare-" + r;
+          BareLoopWorkflow bare =
+              client.newWorkflowStub(
+                  BareLoopWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId(bareId)
+                      .setTaskQueue(BASELINE_QUEUE)
+                      .build());
+          long t1 = System.nanoTime();
+          bare.run(taken);
+          double bareMs = (System.nanoTime() - t1) / 1e6 / taken;
+
+          out.add(
+              new Repetition(
+                  turnMs,
+                  bareMs,
+                  meanActivityMs(client.fetchHistory(runId), "RouterChat"),
+                  meanActivityMs(client.fetchHistory(bareId), "BenchNoop")));
+        }
+      } finally {
+        baseline.shutdownNow();
+      }
+    }
+    return out;
+  }
+
+  /** Mean time from an activity's start to its completion, for one activity type. */
+  static double meanActivityMs(WorkflowExecutionHistory history, String type) {
+    Map<Long, String> scheduledType = new HashMap<>();
+    Map<Long, Long> startedAt = new HashMap<>();
+    long totalMs = 0;
+    int count = 0;
+    for (HistoryEvent e : history.getEvents()) {
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+        scheduledType.put(
+            e.getEventId(),
+            e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+      } else if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+        startedAt.put(e.getActivityTaskStartedEventAttributes().getScheduledEventId(), millis(e));
+      } else if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+        long scheduled = e.getActivityTaskCompletedEventAttributes().getScheduledEventId();
+        if (type.equals(scheduledType.get(scheduled)) && startedAt.containsKey(scheduled)) {
+          totalMs += millis(e) - startedAt.get(scheduled);
+          count++;
+        }
+      }
+    }
+    return count == 0 ? 0 : (double) totalMs / count;
+  }
+
+  private static long millis(HistoryEvent e) {
+    return e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+  }
+}

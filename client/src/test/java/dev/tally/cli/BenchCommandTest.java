@@ -1,0 +1,58 @@
+package dev.tally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.json.Json;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmarks run end to end and report what they measured. No figure is asserted against a
+ * time: speed belongs to the benchmark's output, not to a test.
+ */
+class BenchCommandTest {
+  @Test
+  void benchHistory_smallRuns_reportsExactTurnsAndGrowingHistoryWithFlatBytesPerTurn() {
+    Cli.Result r =
+        Cli.run(
+            Map.of(), "bench", "history", "--turns", "4,12", "--message-chars", "512", "--json");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode doc = Json.parse(r.out());
+    JsonNode rows = doc.path("rows");
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).path("turns").asInt()).isEqualTo(4);
+    assertThat(rows.get(1).path("turns").asInt()).isEqualTo(12);
+    assertThat(rows.get(1).path("bytes").asLong())
+        .isGreaterThan(rows.get(0).path("bytes").asLong());
+    // By value, the conversation per turn grows with the run; by reference, history does not.
+    assertThat(rows.get(1).path("conversationBytesPerTurn").asDouble())
+        .isGreaterThan(rows.get(1).path("bytesPerTurn").asDouble());
+    assertThat(doc.path("bytesPerTurnRatioLastToFirst").asDouble()).isPositive();
+  }
+
+  @Test
+  void benchOverhead_smallRun_reportsARatioAgainstTheBareBaseline() {
+    Cli.Result r =
+        Cli.run(Map.of(), "bench", "overhead", "--turns", "5", "--repeats", "2", "--json");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode doc = Json.parse(r.out());
+    assertThat(doc.path("repetitions")).hasSize(2);
+    assertThat(doc.path("medianTurnMs").asDouble()).isPositive();
+    assertThat(doc.path("medianBaselineStepMs").asDouble()).isPositive();
+    assertThat(doc.path("ratio").asDouble())
+        .isEqualTo(
+            doc.path("medianTurnMs").asDouble() / doc.path("medianBaselineStepMs").asDouble());
+  }
+
+  @Test
+  void bench_unknownKind_usageErrorInOneLine() {
+    Cli.Result r = Cli.run(Map.of(), "bench", "latency");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).contains("expected history or overhead, got 'latency'");
+  }
+}

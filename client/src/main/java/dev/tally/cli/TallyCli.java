@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
       FeedbackCommand.class,
       LedgerCommand.class,
       HistoryCommand.class,
+      DelegateCommand.class,
       BenchCommand.class
     })
 public final class TallyCli implements Callable<Integer> {

@@ -1,0 +1,127 @@
+package dev.tally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.embedded.DevStack;
+import dev.tally.json.Json;
+import dev.tally.worker.WorkerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tally delegate} through the real path: an embedded server, a worker with the local process
+ * sandbox, and a harness that really edits a git working copy.
+ */
+class DelegateCommandTest {
+  @TempDir static Path dir;
+  private static DevStack stack;
+  private static Path repo;
+
+  @BeforeAll
+  static void start() throws Exception {
+    repo = Files.createDirectories(dir.resolve("repo"));
+    Files.writeString(repo.resolve("notes.txt"), "one\n");
+    sh(repo, "git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -q -m init");
+    // The harness: appends a line to notes.txt in its working copy and says what it did.
+    Path harness = dir.resolve("harness.sh");
+    Files.writeString(harness, "#!/bin/sh\necho two >> notes.txt\necho 'added a line'\n");
+    harness.toFile().setExecutable(true);
+    stack =
+        DevStack.start(
+            0,
+            Map.of(
+                WorkerConfig.TALLY_DATA_DIR,
+                dir.resolve("data").toString(),
+                "TALLY_LOCAL_HARNESS",
+                harness.toString(),
+                "TALLY_TICK_INTERVAL_MS",
+                "200"),
+            true);
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  private static Map<String, String> env() {
+    return Map.of(
+        WorkerConfig.TEMPORAL_ADDRESS,
+        stack.server().address(),
+        WorkerConfig.TALLY_DATA_DIR,
+        dir.resolve("cli-data").toString());
+  }
+
+  @Test
+  void delegateCode_waitAndApply_validatedPatchLandsInTheRepoAndResubmitIsReused()
+      throws Exception {
+    String[] args = {
+      "delegate",
+      "code",
+      "--goal",
+      "add a line",
+      "--repo",
+      repo.toString(),
+      "--test-cmd",
+      "true",
+      "--max-diff-lines",
+      "10",
+      "--wait",
+      "--apply",
+      "--json"
+    };
+
+    Cli.Result first = Cli.run(env(), args);
+
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    JsonNode doc = Json.parse(first.out());
+    assertThat(doc.path("taskId").asText()).startsWith("dlg-coder-");
+    assertThat(doc.path("reused").asBoolean()).isFalse();
+    assertThat(doc.path("state").path("status").asText()).isEqualTo("completed");
+    assertThat(doc.path("state").path("result").path("patch").asText()).contains("+two");
+    assertThat(Files.readString(repo.resolve("notes.txt"))).isEqualTo("one\ntwo\n");
+
+    Cli.Result again =
+        Cli.run(
+            env(),
+            "delegate",
+            "code",
+            "--goal",
+            "add a line",
+            "--repo",
+            repo.toString(),
+            "--test-cmd",
+            "true",
+            "--max-diff-lines",
+            "10",
+            "--json");
+    JsonNode reused = Json.parse(again.out());
+    assertThat(reused.path("taskId").asText()).isEqualTo(doc.path("taskId").asText());
+    assertThat(reused.path("reused").asBoolean()).isTrue();
+    assertThat(reused.path("state").path("status").asText()).isEqualTo("completed");
+  }
+
+  @Test
+  void delegateResearch_withoutNamespace_usageErrorInOneLine() {
+    Cli.Result r = Cli.run(env(), "delegate", "research", "--question", "why?");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).contains("--ns is required");
+  }
+
+  private static void sh(Path cwd, String command) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("/bin/sh", "-c", command).directory(cwd.toFile()).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IOException("failed: " + command);
+    }
+  }
+}

@@ -55,8 +55,8 @@ final class DemoCommand extends TallyCommand {
     try (DevStack stack = DevCommand.start(root, 0, true)) {
       TemporalSession session = TemporalSession.of(stack.connection(), stack.config().taskQueue());
       RunRequest request = request(task);
-      String workflowId = RunIds.newId(task);
-      RunLauncher.start(session, workflowId, request);
+      String workflowId =
+          RunLauncher.start(session, RunIds.newId(task), true, request, err()).getWorkflowId();
       if (!json) {
         println("");
         println(

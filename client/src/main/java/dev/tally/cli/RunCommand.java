@@ -113,9 +113,12 @@ final class RunCommand extends TallyCommand {
   @Override
   public Integer call() {
     RunRequest request = request();
-    String workflowId = id != null && !id.isBlank() ? id.trim() : RunIds.newId(task);
+    boolean chosen = id != null && !id.isBlank();
     try (TemporalSession session = root.connect()) {
-      WorkflowExecution execution = RunLauncher.start(session, workflowId, request);
+      WorkflowExecution execution =
+          RunLauncher.start(
+              session, chosen ? id.trim() : RunIds.newId(task), !chosen, request, err());
+      String workflowId = execution.getWorkflowId();
       if (!wait) {
         if (json) {
           printJson(started(execution, session));

@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.embedded.TallySearchAttributes;
 import dev.tally.json.Json;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunSearchAttributes;
@@ -9,7 +10,9 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /** Starts a supervised run with a readable id and a summary the Temporal UI lists. */
 final class RunLauncher {
@@ -18,20 +21,78 @@ final class RunLauncher {
 
   private RunLauncher() {}
 
-  static WorkflowExecution start(TemporalSession session, String workflowId, RunRequest request) {
+  /**
+   * Starts the run with Tally's search attributes, or without them (saying so on {@code notes})
+   * when the server does not know them.
+   *
+   * @param idGenerated whether {@code workflowId} was generated (and so may be replaced) rather
+   *     than chosen with {@code --id}
+   * @return the execution started; its workflow id may differ from {@code workflowId} when a
+   *     generated one had to be replaced
+   */
+  static WorkflowExecution start(
+      TemporalSession session,
+      String workflowId,
+      boolean idGenerated,
+      RunRequest request,
+      PrintWriter notes) {
+    Optional<Boolean> known = session.knowsSearchAttributes(TallySearchAttributes.ALL.keySet());
+    if (known.isPresent() && !known.get()) {
+      note(notes);
+      return startOrExplain(session, workflowId, request, false);
+    }
     try {
-      return start(session, workflowId, request, true);
+      return startOrExplain(session, workflowId, request, true);
     } catch (WorkflowServiceException e) {
       if (!unknownSearchAttribute(e)) {
         throw e;
       }
-      // A server without Tally's search attributes still runs Tally; the run is just not
-      // searchable by them. Say so once instead of failing.
-      System.err.println(
-          "note: the server does not know Tally's search attributes (TallyStatus, ...); starting"
-              + " without them. Register them with `temporal operator search-attribute create`"
-              + " (see README) to search runs by status and spend.");
-      return start(session, workflowId, request, false);
+      // Only a server that cannot list its attributes (the Java test server) gets here. It keeps a
+      // refused start's id as taken (ALREADY_EXISTS, though describe finds no such run), so a
+      // generated id is replaced; a chosen one cannot be reused there.
+      note(notes);
+      String retryId = idGenerated ? RunIds.newId(taskText(request)) : workflowId;
+      try {
+        return start(session, retryId, request, false);
+      } catch (WorkflowExecutionAlreadyStarted again) {
+        throw new CliException(
+            ExitCode.FAILED,
+            "the server at "
+                + session.address()
+                + " refused the run's search attributes and now holds the id '"
+                + workflowId
+                + "': pick another --id, or start the server with `tally server`, which registers"
+                + " Tally's search attributes",
+            again);
+      }
+    }
+  }
+
+  private static void note(PrintWriter notes) {
+    // A server without Tally's search attributes still runs Tally; the run is just not searchable
+    // by them. Say so instead of failing.
+    notes.println(
+        "note: the server does not know Tally's search attributes (TallyStatus, ...); starting"
+            + " without them. Register them with `temporal operator search-attribute create`"
+            + " (see README) to search runs by status and spend.");
+    notes.flush();
+  }
+
+  private static WorkflowExecution startOrExplain(
+      TemporalSession session, String workflowId, RunRequest request, boolean searchable) {
+    try {
+      return start(session, workflowId, request, searchable);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new CliException(
+          ExitCode.FAILED,
+          "a run with id '"
+              + workflowId
+              + "' is already running in namespace "
+              + session.namespace()
+              + ": pick another --id, or follow it with `tally watch "
+              + workflowId
+              + "`",
+          e);
     }
   }
 
@@ -48,20 +109,7 @@ final class RunLauncher {
     }
     SupervisedRunWorkflow run =
         session.client().newWorkflowStub(SupervisedRunWorkflow.class, options.build());
-    try {
-      return WorkflowClient.start(run::run, request);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      throw new CliException(
-          ExitCode.FAILED,
-          "a run with id '"
-              + workflowId
-              + "' is already running in namespace "
-              + session.namespace()
-              + ": pick another --id, or follow it with `tally watch "
-              + workflowId
-              + "`",
-          e);
-    }
+    return WorkflowClient.start(run::run, request);
   }
 
   private static boolean unknownSearchAttribute(Throwable e) {

@@ -10,6 +10,9 @@ import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -28,6 +31,7 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TerminatedFailure;
 import io.temporal.failure.TimeoutFailure;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -203,6 +207,23 @@ final class TemporalSession implements AutoCloseable {
           converter.fromPayloads(0, Optional.of(response.getQueryResult()), type, type));
     } catch (DataConverterException e) {
       return Answer.none("the " + queryType + " answer is not a " + type.getSimpleName());
+    }
+  }
+
+  /**
+   * Whether the namespace has every custom search attribute in {@code names}; empty when the server
+   * cannot say (the Java test server does not implement {@code ListSearchAttributes}).
+   */
+  Optional<Boolean> knowsSearchAttributes(Collection<String> names) {
+    try {
+      ListSearchAttributesResponse listed =
+          OperatorServiceGrpc.newBlockingStub(connection.stubs().getRawChannel())
+              .withDeadlineAfter(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .listSearchAttributes(
+                  ListSearchAttributesRequest.newBuilder().setNamespace(namespace()).build());
+      return Optional.of(listed.getCustomAttributesMap().keySet().containsAll(names));
+    } catch (StatusRuntimeException e) {
+      return Optional.empty();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.tally.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.embedded.LoopbackTemporalServer;
 import dev.tally.json.Json;
 import dev.tally.worker.WorkerConfig;
 import java.net.InetAddress;
@@ -127,5 +128,30 @@ class EmbeddedCommandsTest {
     assertThat(doc.at("/result/kind").asText()).isEqualTo("WINNER");
     assertThat(doc.get("ledgerOk").asBoolean()).isTrue();
     assertThat(doc.get("ledger").size()).isGreaterThan(3);
+  }
+
+  @Test
+  void run_serverWithoutTallysSearchAttributes_startsWithoutThemAndSaysSo() throws Exception {
+    // A bare embedded server: nothing registered Tally's search attributes on it.
+    try (LoopbackTemporalServer bare = LoopbackTemporalServer.start(0)) {
+      Cli.Result r = Cli.run(env(), "run", "--task", "x", "--json", "--address", bare.address());
+
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(Json.parse(r.out()).get("workflowId").asText()).startsWith("run-x-");
+      assertThat(r.errLines())
+          .singleElement()
+          .asString()
+          .startsWith("note: the server does not know Tally's search attributes");
+
+      // That server keeps a refused start's id as taken: a chosen id cannot be retried there.
+      Cli.Result chosen =
+          Cli.run(env(), "run", "--task", "x", "--id", "chosen", "--address", bare.address());
+      assertThat(chosen.exitCode()).isEqualTo(ExitCode.FAILED);
+      assertThat(chosen.errLines()).hasSize(2);
+      assertThat(chosen.errLines().get(1))
+          .startsWith("tally: the server at " + bare.address())
+          .contains("'chosen'")
+          .contains("tally server");
+    }
   }
 }

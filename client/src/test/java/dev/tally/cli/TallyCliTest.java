@@ -8,8 +8,10 @@ import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.ledger.LedgerTotals;
 import dev.tally.ledger.Spend;
+import dev.tally.supervise.RunSearchAttributes;
 import dev.tally.worker.TallyWorker;
 import dev.tally.worker.WorkerConfig;
+import io.temporal.common.SearchAttributes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
@@ -55,6 +57,16 @@ class TallyCliTest {
     assertThat(result.at("/spentTotal/inputTokens").asLong()).isPositive();
     assertThat(result.at("/spentTotal/usdSource").asText()).isEqualTo("BILLED");
     assertThat(r.err()).isEmpty();
+    // Started searchable on the embedded server, which registered Tally's attributes.
+    SearchAttributes attributes =
+        STACK
+            .stack()
+            .connection()
+            .client()
+            .newUntypedWorkflowStub(doc.get("workflowId").asText())
+            .describe()
+            .getTypedSearchAttributes();
+    assertThat(attributes.get(RunSearchAttributes.STATUS)).isEqualTo("winner");
   }
 
   @Test

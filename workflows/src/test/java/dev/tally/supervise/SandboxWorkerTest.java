@@ -166,6 +166,10 @@ class SandboxWorkerTest {
     harness = new TemporalHarness(driver(seen, CODER_TASK), new RecordingMeter(), sandbox);
     SupervisedRunWorkflow run = harness.start(RUN, withSandbox(Requests.basic("cancel boxes")));
     sandbox.awaitFirstTick();
+    // Cancel once both turns sit in their timers: the 1.38 test server can lose a workflow task
+    // when a cancel lands just as an activity completes.
+    awaitRunning(RUN + ":s1");
+    awaitRunning(RUN + ":s2");
 
     run.cancel(new CancelRequest("stop the boxes"));
     RunResult result = io.temporal.client.WorkflowStub.fromTyped(run).getResult(RunResult.class);
@@ -178,5 +182,22 @@ class SandboxWorkerTest {
         .extracting(SessionRequest::sessionId)
         .containsExactlyInAnyOrder("run-sb.s1", "run-sb.s2");
     assertThat(harness.existing(RUN).status().pool().openReservations()).isZero();
+  }
+
+  private void awaitRunning(String workerId) throws InterruptedException {
+    WorkerTaskWorkflow worker =
+        harness.client().newWorkflowStub(WorkerTaskWorkflow.class, workerId);
+    String phase = "";
+    for (int i = 0; i < 200 && !phase.startsWith("detached-running"); i++) {
+      try {
+        phase = worker.status().phase();
+      } catch (RuntimeException notStartedYet) {
+        phase = "";
+      }
+      if (!phase.startsWith("detached-running")) {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(phase).as(workerId).startsWith("detached-running");
   }
 }

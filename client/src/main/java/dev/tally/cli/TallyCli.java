@@ -43,6 +43,10 @@ import picocli.CommandLine.Spec;
       LedgerCommand.class,
       HistoryCommand.class,
       DelegateCommand.class,
+      GateCommand.class,
+      ExportCommand.class,
+      StatsCommand.class,
+      ExportEvalsCommand.class,
       BenchCommand.class
     })
 public final class TallyCli implements Callable<Integer> {

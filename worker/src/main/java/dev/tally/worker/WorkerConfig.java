@@ -199,6 +199,15 @@ public record WorkerConfig(
   }
 
   /** {@code ~/.tally}. */
+  /**
+   * The data directory {@code env} names ({@code TALLY_DATA_DIR}, {@code ~} expanded), else the
+   * default.
+   */
+  public static Path dataDirOf(Map<String, String> env) {
+    String text = env.get(TALLY_DATA_DIR);
+    return text == null || text.isBlank() ? defaultDataDir() : Path.of(expandHome(text.trim()));
+  }
+
   public static Path defaultDataDir() {
     return Path.of(System.getProperty("user.home"), ".tally");
   }

@@ -1,0 +1,55 @@
+package dev.tally.cli;
+
+import dev.tally.export.RunHistory;
+import dev.tally.export.RunStats;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tally stats}: closed runs summarised by outcome, failure reason, cost by model. */
+@Command(
+    name = "stats",
+    description = {
+      "Summarise closed supervised runs by outcome, failure reason, and cost by model and profile,"
+          + " each rebuilt from its history."
+    })
+final class StatsCommand extends TallyCommand {
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Only runs started within this long (e.g. 24h, 30m).")
+  Duration since;
+
+  @Override
+  public Integer call() {
+    try (TemporalSession session = root.connect()) {
+      Instant cutoff = since == null ? Instant.EPOCH : Instant.now().minus(since);
+      List<RunStats.Run> runs = new ArrayList<>();
+      for (WorkflowExecutionInfo info : HistoryCommand.list(session)) {
+        if (TemporalSession.running(info)
+            || info.getStartTime().getSeconds() < cutoff.getEpochSecond()) {
+          continue;
+        }
+        String id = info.getExecution().getWorkflowId();
+        String json = session.client().fetchHistory(id).toJson(false);
+        runs.add(RunStats.Run.fromHistory(id, RunHistory.parse(json)));
+      }
+      RunStats stats = RunStats.of(runs);
+      if (json) {
+        printJson(stats);
+      } else {
+        println(
+            "closed runs: "
+                + runs.size()
+                + (since == null ? "" : " (started within " + since + ")"));
+        printJson(stats);
+      }
+      return ExitCode.OK;
+    }
+  }
+}

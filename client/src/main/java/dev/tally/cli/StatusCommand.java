@@ -1,8 +1,12 @@
 package dev.tally.cli;
 
+import dev.tally.delegate.DelegationStatus;
+import dev.tally.delegate.DelegationSubmitter;
+import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.feedback.FeedbackEvent;
 import dev.tally.feedback.FeedbackLog;
 import dev.tally.feedback.FeedbackLogWorkflow;
+import dev.tally.json.Json;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -28,6 +32,9 @@ final class StatusCommand extends TallyCommand {
   public Integer call() {
     try (TemporalSession session = root.connect()) {
       WorkflowExecutionInfo info = session.describe(workflowId);
+      if (DelegationWorkflow.TYPE.equals(info.getType().getName())) {
+        return delegation(session, info);
+      }
       boolean open = TemporalSession.running(info);
       Optional<RunRequest> request = session.request(workflowId);
       TemporalSession.Answer<RunStatus> status =
@@ -97,6 +104,36 @@ final class StatusCommand extends TallyCommand {
       out().flush();
       return ExitCode.OK;
     }
+  }
+
+  /** A delegation's state: its status query while open, its result or memo once closed. */
+  private int delegation(TemporalSession session, WorkflowExecutionInfo info) {
+    DelegationStatus state = DelegationSubmitter.stateOf(session.client(), workflowId);
+    if (json) {
+      Map<String, Object> doc = Views.execution(info);
+      doc.put("delegation", state);
+      printJson(doc);
+      return ExitCode.OK;
+    }
+    println(Views.headline(info));
+    println(
+        "  "
+            + state.profile()
+            + " delegation · "
+            + state.status()
+            + " · "
+            + (state.progress() == null ? "" : state.progress().phase())
+            + (state.costUsd() == null ? " · cost unknown" : " · " + Money.usd(state.costUsd())));
+    if (state.error() != null) {
+      println("  error: " + state.error().kind() + ": " + state.error().message());
+    }
+    if (state.result() != null) {
+      println("  result: " + Json.canonical(state.result()));
+    }
+    if (state.feedback() != null && !state.feedback().isEmpty()) {
+      println("  feedback: " + state.feedback().size());
+    }
+    return ExitCode.OK;
   }
 
   /** Shared renderings of Temporal's own view of an execution. */

@@ -102,6 +102,10 @@ class DelegateCommandTest {
             "--max-diff-lines",
             "10",
             "--json");
+    Cli.Result status = Cli.run(env(), "status", doc.path("taskId").asText());
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    assertThat(status.out()).contains("coder delegation · completed");
+
     JsonNode reused = Json.parse(again.out());
     assertThat(reused.path("taskId").asText()).isEqualTo(doc.path("taskId").asText());
     assertThat(reused.path("reused").asBoolean()).isTrue();

@@ -1,6 +1,9 @@
 package dev.tally.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
+import dev.tally.delegate.DelegationWorkflow;
+import dev.tally.json.Json;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -39,22 +42,74 @@ final class HistoryCommand extends TallyCommand {
   /** At most this many executions are read from each list before sorting. */
   static final int SCAN_CAP = 2000;
 
-  static final String VISIBILITY_QUERY = "WorkflowType = '" + SupervisedRunWorkflow.TYPE + "'";
+  static final String VISIBILITY_QUERY =
+      "WorkflowType = '"
+          + SupervisedRunWorkflow.TYPE
+          + "' OR WorkflowType = '"
+          + DelegationWorkflow.TYPE
+          + "'";
+
+  /** The most rows one invocation shows. */
+  static final int LIMIT_CAP = 500;
 
   @Option(
       names = "--limit",
       paramLabel = "N",
-      defaultValue = "20",
-      description = "How many runs to show (default: ${DEFAULT-VALUE}).")
+      defaultValue = "50",
+      description = "How many to show, newest first (default: ${DEFAULT-VALUE}, at most 500).")
   int limit;
+
+  @Option(
+      names = "--kind",
+      paramLabel = "run|delegation",
+      description = "Only supervised runs or only delegations (default: both).")
+  String kind;
+
+  @Option(
+      names = "--profile",
+      paramLabel = "PROFILE",
+      description = "Only delegations of this profile (coder, researcher, ui-auditor).")
+  String profile;
+
+  @Option(
+      names = "--ns",
+      paramLabel = "NS",
+      description = "Only delegations in this delegation namespace.")
+  String delegationNamespace;
+
+  @Option(
+      names = "--status",
+      paramLabel = "STATUS",
+      description = "Only this Temporal status (running, completed, failed, canceled, ...).")
+  String status;
+
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Only those started within this long (e.g. 24h).")
+  java.time.Duration since;
 
   @Override
   public Integer call() {
-    if (limit < 1) {
-      throw new ParameterException(spec.commandLine(), "--limit: expected >= 1, got " + limit);
+    if (limit < 1 || limit > LIMIT_CAP) {
+      throw new ParameterException(
+          spec.commandLine(), "--limit: expected 1.." + LIMIT_CAP + ", got " + limit);
+    }
+    if (kind != null && !kind.equals("run") && !kind.equals("delegation")) {
+      throw new ParameterException(
+          spec.commandLine(), "--kind: expected run or delegation, got '" + kind + "'");
     }
     try (TemporalSession session = root.connect()) {
-      List<WorkflowExecutionInfo> runs = list(session);
+      List<WorkflowExecutionInfo> runs = new ArrayList<>(list(session));
+      // The embedded server's legacy list leaves memos out; a delegation's profile and
+      // namespace live there, so those few are described.
+      runs.replaceAll(
+          i ->
+              kindOf(i).equals("delegation") && i.getMemo().getFieldsCount() == 0
+                  ? session.describe(i.getExecution().getWorkflowId())
+                  : i);
+      runs.removeIf(i -> !matches(i));
       runs.sort(
           Comparator.comparing((WorkflowExecutionInfo i) -> Times.instant(i.getStartTime()))
               .reversed());
@@ -72,12 +127,13 @@ final class HistoryCommand extends TallyCommand {
         doc.put("total", runs.size());
         printJson(doc);
       } else if (shown.isEmpty()) {
-        println("no supervised runs in namespace " + session.namespace() + " yet");
+        println("no matching runs or delegations in namespace " + session.namespace());
       } else {
-        TextTable t = new TextTable("WORKFLOW ID", "STATUS", "STARTED", "CLOSED");
+        TextTable t = new TextTable("WORKFLOW ID", "KIND", "STATUS", "STARTED", "CLOSED");
         for (WorkflowExecutionInfo i : shown) {
           t.row(
               i.getExecution().getWorkflowId(),
+              kindOf(i) + (memo(i, "profile") == null ? "" : " " + memo(i, "profile")),
               TemporalSession.statusName(i.getStatus()),
               Times.iso(i.getStartTime()),
               i.hasCloseTime() ? Times.iso(i.getCloseTime()) : "");
@@ -169,6 +225,38 @@ final class HistoryCommand extends TallyCommand {
   }
 
   private static boolean isRun(WorkflowExecutionInfo i) {
-    return SupervisedRunWorkflow.TYPE.equals(i.getType().getName());
+    String type = i.getType().getName();
+    return SupervisedRunWorkflow.TYPE.equals(type) || DelegationWorkflow.TYPE.equals(type);
+  }
+
+  private static String kindOf(WorkflowExecutionInfo i) {
+    return DelegationWorkflow.TYPE.equals(i.getType().getName()) ? "delegation" : "run";
+  }
+
+  private boolean matches(WorkflowExecutionInfo i) {
+    if (kind != null && !kind.equals(kindOf(i))) {
+      return false;
+    }
+    if (profile != null && !profile.equals(memo(i, "profile"))) {
+      return false;
+    }
+    if (delegationNamespace != null && !delegationNamespace.equals(memo(i, "namespace"))) {
+      return false;
+    }
+    if (status != null && !status.equalsIgnoreCase(TemporalSession.statusName(i.getStatus()))) {
+      return false;
+    }
+    return since == null
+        || !Times.instant(i.getStartTime()).isBefore(java.time.Instant.now().minus(since));
+  }
+
+  /** A string memo field (delegations keep their profile and namespace there), or null. */
+  private static String memo(WorkflowExecutionInfo i, String key) {
+    io.temporal.api.common.v1.Payload p = i.getMemo().getFieldsMap().get(key);
+    if (p == null) {
+      return null;
+    }
+    JsonNode value = Json.parse(p.getData().toStringUtf8());
+    return value.isTextual() ? value.asText() : null;
   }
 }

@@ -113,6 +113,24 @@ class DelegateCommandTest {
   }
 
   @Test
+  void history_delegationsOnly_listsTheTaskWithItsProfileAndRefusesTooLargeALimit() {
+    Cli.Result submitted =
+        Cli.run(env(), "delegate", "code", "--goal", "listed", "--repo", repo.toString(), "--json");
+    String taskId = Json.parse(submitted.out()).path("taskId").asText();
+
+    Cli.Result coders = Cli.run(env(), "history", "--kind", "delegation", "--profile", "coder");
+    Cli.Result researchers =
+        Cli.run(env(), "history", "--kind", "delegation", "--profile", "researcher");
+    Cli.Result tooMany = Cli.run(env(), "history", "--limit", "501");
+
+    assertThat(coders.exitCode()).as(coders.toString()).isZero();
+    assertThat(coders.out()).contains(taskId).contains("delegation coder");
+    assertThat(researchers.out()).doesNotContain(taskId);
+    assertThat(tooMany.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(tooMany.err()).contains("--limit: expected 1..500, got 501");
+  }
+
+  @Test
   void delegateResearch_withoutNamespace_usageErrorInOneLine() {
     Cli.Result r = Cli.run(env(), "delegate", "research", "--question", "why?");
 

@@ -7,6 +7,7 @@ import dev.tally.blob.InMemoryBlobStore;
 import dev.tally.ledger.UsdSource;
 import dev.tally.supervise.Failures;
 import dev.tally.supervise.Toolsets;
+import dev.tally.testkit.StderrTap;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -143,7 +144,7 @@ class RouterChatActivityTest {
     WorkflowFailedException e;
     String history;
     String log;
-    try (StderrCapture err = new StderrCapture()) {
+    try (StderrTap err = new StderrTap()) {
       chat(client, "probe-ok", hello());
       e =
           catchThrowableOfType(

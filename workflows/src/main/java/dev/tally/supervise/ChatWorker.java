@@ -1,8 +1,6 @@
 package dev.tally.supervise;
 
-import dev.tally.json.Json;
 import dev.tally.ledger.Spend;
-import dev.tally.ledger.Verdict;
 import dev.tally.router.ChatMessage;
 import dev.tally.router.ChatTurnReply;
 import dev.tally.router.ChatTurnRequest;
@@ -119,19 +117,8 @@ final class ChatWorker {
 
   private WorkerOutcome outcome(String status, String output, String reason, Boolean infra) {
     phase = status;
-    boolean done = WorkerOutcome.DONE.equals(status);
-    return new WorkerOutcome(
-        a.nodeId(),
-        status,
-        output,
-        done ? Json.contentRef(output) : null,
-        done ? new Verdict(true, 1.0, "non-empty answer") : null,
-        null,
-        spent,
-        reason,
-        infra,
-        model,
-        calls);
+    return WorkerOutcome.leaf(
+        a.nodeId(), status, output, spent, reason, infra, model, calls, "non-empty answer");
   }
 
   RunStatus status() {

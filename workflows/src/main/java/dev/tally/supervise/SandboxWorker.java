@@ -7,7 +7,6 @@ import dev.tally.delegate.DelegationRules;
 import dev.tally.delegate.TurnPlans;
 import dev.tally.json.Json;
 import dev.tally.ledger.Spend;
-import dev.tally.ledger.Verdict;
 import dev.tally.sandbox.SandboxTurn;
 import dev.tally.sandbox.TurnOutcome;
 import dev.tally.sandbox.TurnUsage;
@@ -100,19 +99,16 @@ final class SandboxWorker {
   }
 
   private WorkerOutcome outcome(String status, String output, String reason, Boolean infra) {
-    boolean done = WorkerOutcome.DONE.equals(status);
-    return new WorkerOutcome(
+    return WorkerOutcome.leaf(
         a.nodeId(),
         status,
         output,
-        done ? Json.contentRef(output) : null,
-        done ? new Verdict(true, 1.0, "validated sandbox result") : null,
-        null,
         spent,
         reason,
         infra,
         "sandbox",
-        turn == null ? 0 : turn.ticks());
+        turn == null ? 0 : turn.ticks(),
+        "validated sandbox result");
   }
 
   RunStatus status() {

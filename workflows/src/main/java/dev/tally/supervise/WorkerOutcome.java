@@ -2,6 +2,7 @@ package dev.tally.supervise;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tally.json.Json;
 import dev.tally.ledger.Spend;
 import dev.tally.ledger.Verdict;
 
@@ -40,6 +41,35 @@ public record WorkerOutcome(
   public static final String DONE = "done";
   public static final String DOWN = "down";
   public static final String CANCELLED = "cancelled";
+
+  /**
+   * A leaf worker's outcome (no nested inference): a delivered one carries its output's content
+   * address and a valid verdict of score 1.0.
+   */
+  static WorkerOutcome leaf(
+      String nodeId,
+      String status,
+      String output,
+      Spend spent,
+      String reason,
+      Boolean infra,
+      String model,
+      int turns,
+      String verdictNotes) {
+    boolean done = DONE.equals(status);
+    return new WorkerOutcome(
+        nodeId,
+        status,
+        output,
+        done ? Json.contentRef(output) : null,
+        done ? new Verdict(true, 1.0, verdictNotes) : null,
+        null,
+        spent,
+        reason,
+        infra,
+        model,
+        turns);
+  }
 
   /** Everything this worker spent: its own inference and its work. */
   public Spend spent() {

@@ -7,7 +7,6 @@ import dev.tally.json.Json;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.BudgetRules;
 import dev.tally.router.ToolCall;
-import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -107,8 +106,10 @@ final class CoordinationTools {
     if (left != null && left.compareTo(wait) < 0) {
       wait = left.isNegative() ? Duration.ZERO : left;
     }
-    Workflow.await(
-        wait, () -> crew.hasEvent() || crew.live().isEmpty() || interrupted.getAsBoolean());
+    Waits.until(
+        wait,
+        "await_event: up to " + wait.toSeconds() + " s for a worker event",
+        () -> crew.hasEvent() || crew.live().isEmpty() || interrupted.getAsBoolean());
     if (crew.hasEvent()) {
       return crew.nextEvent();
     }

@@ -140,7 +140,8 @@ final class Crew {
 
   /** Waits at most {@code bound} for {@code slot} to settle. */
   boolean awaitEnd(WorkerSlot slot, Duration bound) {
-    return Workflow.await(bound, () -> !slot.live());
+    return Waits.until(
+        bound, "cancel_worker: " + slot.id + " reports its spend", () -> !slot.live());
   }
 
   /**
@@ -149,7 +150,7 @@ final class Crew {
    */
   void drain(String reason, Duration bound) {
     live().forEach(s -> requestCancel(s, reason));
-    Workflow.await(bound, () -> live().isEmpty());
+    Waits.until(bound, "join barrier: live workers report their spend", () -> live().isEmpty());
     for (WorkerSlot s : live()) {
       log.warn("worker {} did not report within {}; charging its ceiling", s.id, bound);
       Spend ceiling =

@@ -36,7 +36,7 @@ class EmbeddedCommandsTest {
 
     Cli.Result history = Cli.run(env(), "history", "--address", address);
     assertThat(history.exitCode()).as(history.toString()).isZero();
-    assertThat(history.out()).contains("no supervised runs");
+    assertThat(history.out()).contains("no matching runs or delegations");
 
     Cli.Result stopped = server.stop(Duration.ofSeconds(30));
     assertThat(stopped.exitCode()).isZero();

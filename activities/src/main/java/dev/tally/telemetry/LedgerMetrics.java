@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * <p>Only the ledgers of top-level runs are counted. A nested driver (node {@code <parent>:s<n>})
  * keeps a ledger of its own, but everything in it reaches its parent's ledger again when it settles
  * (its inference re-homed as one {@code metered} entry, its children's work in the {@code settled}
- * entry), so counting both would count those tokens twice. Worker entries do not name a model;
- * their spend is counted under model {@code unattributed} and the profile they were spawned with.
+ * entry), so counting both would count those tokens twice. A {@code settled} entry names the model
+ * that did the work; cancelled and crashed workers name none, and their spend is counted under
+ * model {@code unattributed}, always with the profile they were spawned with.
  */
 final class LedgerMetrics implements LedgerSink {
   static final String TOKENS = "tally.tokens";
@@ -69,7 +70,11 @@ final class LedgerMetrics implements LedgerSink {
     } else if (entry instanceof LedgerEntry.Metered m) {
       count(m.model() == null ? UNATTRIBUTED : m.model(), "driver", m.kind(), m.spend());
     } else if (entry instanceof LedgerEntry.Settled s) {
-      count(UNATTRIBUTED, profileOf(runId, s.id()), s.kind(), s.spent());
+      count(
+          s.model() == null ? UNATTRIBUTED : s.model(),
+          profileOf(runId, s.id()),
+          s.kind(),
+          s.spent());
     } else if (entry instanceof LedgerEntry.Cancelled c) {
       count(UNATTRIBUTED, profileOf(runId, c.id()), c.kind(), c.spent());
     }

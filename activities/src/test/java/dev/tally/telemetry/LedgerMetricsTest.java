@@ -58,8 +58,28 @@ class LedgerMetricsTest {
             null,
             null,
             1));
+    sink.record(
+        "k4",
+        "run-1",
+        new LedgerEntry.Spawned("run-1:s2", "run-1", "w2", "chat", Budget.of(1, 1000), 2));
+    sink.record(
+        "k5",
+        "run-1",
+        new LedgerEntry.Settled(
+            "run-1:s2",
+            "done",
+            "sha256:y",
+            null,
+            spend(7, 3, "0.001", UsdSource.BILLED),
+            null,
+            null,
+            null,
+            2,
+            "m-worker"));
 
     Collection<MetricData> all = reader.collectAllMetrics();
+    assertThat(tokens(all, "m-worker", "chat", "input")).isEqualTo(7);
+    assertThat(usd(all, "m-worker", "BILLED")).isEqualTo(0.001);
     assertThat(tokens(all, "m-driver", "driver", "input")).isEqualTo(100);
     assertThat(tokens(all, "m-driver", "driver", "output")).isEqualTo(20);
     assertThat(tokens(all, "unattributed", "chat", "input")).isEqualTo(30);

@@ -47,9 +47,23 @@ public final class Ledger {
       String reason,
       Boolean infra,
       BudgetViolation violation) {
+    return settled(id, status, outRef, verdict, spent, reason, infra, violation, null);
+  }
+
+  /** A settlement naming the model that did the work, so spend can be attributed to it. */
+  public LedgerEntry.Settled settled(
+      String id,
+      String status,
+      String outRef,
+      Verdict verdict,
+      Spend spent,
+      String reason,
+      Boolean infra,
+      BudgetViolation violation,
+      String model) {
     return add(
         new LedgerEntry.Settled(
-            id, status, outRef, verdict, spent, reason, infra, violation, ++cursorSeq));
+            id, status, outRef, verdict, spent, reason, infra, violation, ++cursorSeq, model));
   }
 
   public LedgerEntry.Metered metered(String id, Spend spend, String model, int turn) {

@@ -55,10 +55,25 @@ public sealed interface LedgerEntry {
       String reason,
       Boolean infra,
       BudgetViolation budgetViolation,
-      long seq)
+      long seq,
+      String model)
       implements LedgerEntry {
     public static final String DONE = "done";
     public static final String DOWN = "down";
+
+    /** A settlement that names no model (crashed workers, older histories). */
+    public Settled(
+        String id,
+        String status,
+        String outRef,
+        Verdict verdict,
+        Spend spent,
+        String reason,
+        Boolean infra,
+        BudgetViolation budgetViolation,
+        long seq) {
+      this(id, status, outRef, verdict, spent, reason, infra, budgetViolation, seq, null);
+    }
 
     @Override
     public String kind() {

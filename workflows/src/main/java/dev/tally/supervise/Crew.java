@@ -258,7 +258,8 @@ final class Crew {
         work,
         reason,
         infra,
-        settlement.violation());
+        settlement.violation(),
+        o.model());
     settled.add(slot);
     ObjectNode event =
         Json.CANONICAL

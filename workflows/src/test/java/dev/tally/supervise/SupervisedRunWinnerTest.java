@@ -90,6 +90,8 @@ class SupervisedRunWinnerTest {
     assertThat(rebuilt.stream().map(LedgerEntry::kind))
         .containsOnly("spawned", "settled", "metered");
     assertThat(rebuilt.stream().filter(e -> e.kind().equals("spawned"))).hasSize(3);
+    assertThat(rebuilt.stream().filter(e -> e instanceof LedgerEntry.Settled))
+        .allMatch(e -> "scripted-model".equals(((LedgerEntry.Settled) e).model()));
   }
 
   @Test

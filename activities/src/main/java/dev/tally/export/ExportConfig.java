@@ -1,10 +1,9 @@
 package dev.tally.export;
 
+import dev.tally.http.HttpUrls;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -81,33 +80,15 @@ public record ExportConfig(String apiKey, String base, Path outbox, Duration req
   }
 
   private static String checkedBase(String raw) {
-    String url = raw;
-    while (url.endsWith("/")) {
-      url = url.substring(0, url.length() - 1);
-    }
-    String problem = null;
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        problem = "the scheme must be http or https";
-      } else if (uri.getHost() == null) {
-        problem = "there is no host";
-      } else if (uri.getUserInfo() != null) {
-        problem = "credentials belong in " + API_KEY_ENV + ", not in the URL";
-      } else if (uri.getQuery() != null || uri.getFragment() != null) {
-        problem = "a base URL has no query or fragment";
-      }
-    } catch (URISyntaxException e) {
-      problem = "it is not a URL (" + e.getReason() + ")";
-    }
+    String url = HttpUrls.withoutTrailingSlashes(raw);
+    String problem = HttpUrls.baseProblem(url, API_KEY_ENV);
     if (problem != null) {
       throw new IllegalArgumentException(
           BASE_ENV
               + ": expected an http(s) base URL such as "
               + DEFAULT_BASE
               + ", got \""
-              + url.replaceFirst("//[^/@]*@", "//***@")
+              + HttpUrls.redacted(url)
               + "\": "
               + problem);
     }

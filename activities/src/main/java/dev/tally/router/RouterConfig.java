@@ -1,10 +1,9 @@
 package dev.tally.router;
 
+import dev.tally.http.HttpUrls;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -121,36 +120,17 @@ public record RouterConfig(
   }
 
   private static String checkedBaseUrl(String raw) {
-    String url = raw.trim();
-    while (url.endsWith("/")) {
-      url = url.substring(0, url.length() - 1);
-    }
-    String problem = null;
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        problem = "the scheme must be http or https";
-      } else if (uri.getHost() == null) {
-        problem = "there is no host";
-      } else if (uri.getUserInfo() != null) {
-        problem = "credentials belong in " + API_KEY_ENV + ", not in the URL";
-      } else if (uri.getQuery() != null || uri.getFragment() != null) {
-        problem = "a base URL has no query or fragment";
-      } else if (uri.getPath() == null || !uri.getPath().endsWith("/v1")) {
-        problem = "the path must end in /v1 (requests go to <base>/chat/completions)";
-      }
-    } catch (URISyntaxException e) {
-      problem = "it is not a URL (" + e.getReason() + ")";
+    String url = HttpUrls.withoutTrailingSlashes(raw.trim());
+    String problem = HttpUrls.baseProblem(url, API_KEY_ENV);
+    if (problem == null && !URI.create(url).getPath().endsWith("/v1")) {
+      problem = "the path must end in /v1 (requests go to <base>/chat/completions)";
     }
     if (problem != null) {
-      // User info is the one part of a URL that may hold a secret; keep it out of the message.
-      String shown = url.replaceFirst("//[^/@]*@", "//***@");
       throw new IllegalArgumentException(
           BASE_URL_ENV
               + ": expected an http(s) URL ending in /v1, e.g. https://openrouter.ai/api/v1 or"
               + " http://127.0.0.1:8080/v1; got \""
-              + shown
+              + HttpUrls.redacted(url)
               + "\": "
               + problem);
     }

@@ -1,7 +1,6 @@
 package dev.tally.telemetry;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.tally.http.HttpUrls;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -145,25 +144,12 @@ public record TelemetryConfig(
   }
 
   private static void checkEndpoint(String endpoint) {
-    String problem = null;
-    try {
-      URI uri = new URI(endpoint);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        problem = "the scheme must be http or https";
-      } else if (uri.getHost() == null) {
-        problem = "there is no host";
-      } else if (uri.getUserInfo() != null) {
-        problem = "credentials belong in " + HEADERS_ENV + ", not in the URL";
-      }
-    } catch (URISyntaxException e) {
-      problem = "it is not a URL (" + e.getReason() + ")";
-    }
+    String problem = HttpUrls.problem(endpoint, HEADERS_ENV);
     if (problem != null) {
       throw new IllegalArgumentException(
           ENDPOINT_ENV
               + ": expected an http(s) URL such as http://localhost:4318, got \""
-              + endpoint.replaceFirst("//[^/@]*@", "//***@")
+              + HttpUrls.redacted(endpoint)
               + "\": "
               + problem);
     }

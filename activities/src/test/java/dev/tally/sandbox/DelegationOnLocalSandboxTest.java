@@ -21,6 +21,7 @@ import dev.tally.delegate.Submission;
 import dev.tally.json.Json;
 import dev.tally.meter.RecordingMeter;
 import dev.tally.supervise.CancelRequest;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -57,7 +58,10 @@ class DelegationOnLocalSandboxTest {
 
   private void start(TestWorkflowEnvironment env, Worker worker, String harnessCommand) {
     SandboxConfig config = Fixtures.config(tmp.resolve("data"), harnessCommand);
-    worker.registerActivitiesImplementations(SandboxActivitiesImpl.create(config), meter);
+    worker.registerActivitiesImplementations(
+        SandboxActivitiesImpl.create(config),
+        meter,
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
   }
 

@@ -3,6 +3,7 @@ package dev.tally.testkit;
 import dev.tally.TallyWorkflows;
 import dev.tally.json.TallyDataConverter;
 import dev.tally.telemetry.Telemetry;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -38,6 +39,8 @@ public final class TracedTemporal implements AutoCloseable {
     Worker worker = env.newWorker(QUEUE);
     TallyWorkflows.register(worker);
     worker.registerActivitiesImplementations(activities);
+    worker.registerActivitiesImplementations(
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
   }
 

@@ -1,6 +1,7 @@
 package dev.tally.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tally.devserver.TemporalCli;
 import dev.tally.embedded.DevStack;
 import dev.tally.ledger.Budget;
 import dev.tally.supervise.RunRequest;
@@ -108,8 +109,17 @@ final class DemoCommand extends TallyCommand {
         println("Check: " + check.summary());
         println("");
         println(
-            "The embedded server is gone when the demo exits. For a server you can inspect,"
-                + " run `java -jar client/target/tally.jar dev` and then `... run --wait --task ...`.");
+            "The embedded server is gone when the demo exits. To watch a run like this one in"
+                + " Temporal's Web UI and keep it: "
+                + (DevCommand.cli(root).isPresent()
+                    ? "the temporal CLI is installed, so"
+                    : "install the temporal CLI (" + TemporalCli.HOW_TO_INSTALL + "), then")
+                + " run `java -jar client/target/tally.jar dev`, then `java -jar"
+                + " client/target/tally.jar run --wait --task \""
+                + task
+                + "\"` in another shell, and open"
+                + " http://127.0.0.1:8233/namespaces/default/workflows (its run id is the"
+                + " first column).");
       }
       if (!check.ok()) {
         throw new CliException(

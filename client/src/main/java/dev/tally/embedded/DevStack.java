@@ -20,14 +20,15 @@ public final class DevStack implements AutoCloseable {
   /** How many workers the scripted driver spawns. */
   public static final int SCRIPTED_WORKERS = 3;
 
-  private final LoopbackTemporalServer server;
+  private final TemporalServer server;
   private final ScriptedRouter scripted;
   private final Telemetry telemetry;
   private final TemporalConnection connection;
   private final TallyWorker worker;
+  private boolean ownsServer = true;
 
   private DevStack(
-      LoopbackTemporalServer server,
+      TemporalServer server,
       ScriptedRouter scripted,
       Telemetry telemetry,
       TemporalConnection connection,
@@ -65,8 +66,24 @@ public final class DevStack implements AutoCloseable {
   private static DevStack start(
       int port, Map<String, String> env, boolean forceScripted, ScriptedRouter.Options script)
       throws IOException {
+    return on(LoopbackTemporalServer.start(port), env, forceScripted, script);
+  }
+
+  /**
+   * Starts a worker (and the scripted router if needed) beside {@code server}, which the stack then
+   * owns and closes: how {@code tally dev} runs on Temporal's own dev server.
+   */
+  public static DevStack on(TemporalServer server, Map<String, String> env, boolean forceScripted) {
+    return on(server, env, forceScripted, ScriptedRouter.Options.workers(SCRIPTED_WORKERS));
+  }
+
+  private static DevStack on(
+      TemporalServer server,
+      Map<String, String> env,
+      boolean forceScripted,
+      ScriptedRouter.Options script) {
+    Objects.requireNonNull(server, "server");
     Objects.requireNonNull(env, "env");
-    LoopbackTemporalServer server = LoopbackTemporalServer.start(port);
     ScriptedRouter scripted = null;
     Telemetry telemetry = null;
     TemporalConnection connection = null;
@@ -83,7 +100,7 @@ public final class DevStack implements AutoCloseable {
         workerEnv.remove(RouterConfig.API_KEY_ENV);
       }
       WorkerConfig config = WorkerConfig.fromEnv(workerEnv).withSticky(true);
-      server.registerSearchAttributes(config.namespace(), TallySearchAttributes.ALL);
+      server.ensureSearchAttributes(config.namespace());
       telemetry = Telemetry.create(config.telemetry());
       connection =
           TemporalConnection.open(
@@ -105,12 +122,23 @@ public final class DevStack implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #on(TemporalServer, Map, boolean)}, but the server stays the caller's: closing the
+   * stack stops the worker and the router only. How tests run workers beside one server.
+   */
+  public static DevStack beside(
+      TemporalServer server, Map<String, String> env, boolean forceScripted) {
+    DevStack stack = on(server, env, forceScripted);
+    stack.ownsServer = false;
+    return stack;
+  }
+
   /** The scripted router, or null when a real router is configured. */
   public ScriptedRouter scriptedRouter() {
     return scripted;
   }
 
-  public LoopbackTemporalServer server() {
+  public TemporalServer server() {
     return server;
   }
 
@@ -140,6 +168,8 @@ public final class DevStack implements AutoCloseable {
     if (scripted != null) {
       scripted.close();
     }
-    server.close();
+    if (ownsServer) {
+      server.close();
+    }
   }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * this machine can reach it. It runs in real time (time skipping locked) like a real server, keeps
  * everything in memory, and never moves work off a dead worker's sticky queue.
  */
-public final class LoopbackTemporalServer implements AutoCloseable {
+public final class LoopbackTemporalServer implements TemporalServer {
   /** The only interface the server listens on. */
   public static final String HOST = "127.0.0.1";
 
@@ -58,13 +58,32 @@ public final class LoopbackTemporalServer implements AutoCloseable {
     }
   }
 
+  @Override
   public int port() {
     return server.getPort();
   }
 
   /** {@code 127.0.0.1:<port>}, what clients and workers pass as their target. */
+  @Override
   public String address() {
     return HOST + ":" + port();
+  }
+
+  /** Never: it keeps everything in memory. */
+  @Override
+  public boolean persistent() {
+    return false;
+  }
+
+  /** None: the test server has no Web UI. */
+  @Override
+  public String uiUrl() {
+    return null;
+  }
+
+  @Override
+  public void ensureSearchAttributes(String namespace) {
+    registerSearchAttributes(namespace, TallySearchAttributes.ALL);
   }
 
   /**

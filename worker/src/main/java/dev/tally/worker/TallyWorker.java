@@ -7,6 +7,7 @@ import dev.tally.meter.MeterActivitiesImpl;
 import dev.tally.router.RouterChatActivitiesImpl;
 import dev.tally.sandbox.SandboxActivitiesImpl;
 import dev.tally.telemetry.Telemetry;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -92,7 +93,8 @@ public final class TallyWorker implements AutoCloseable {
             config.router()),
         new MeterActivitiesImpl(List.of(telemetry.ledgerMetrics())),
         SandboxActivitiesImpl.create(config.sandbox()),
-        new ExportEvalRunsActivitiesImpl(config.export()));
+        new ExportEvalRunsActivitiesImpl(config.export()),
+        VisibilityActivitiesImpl.create(client.getWorkflowServiceStubs(), config.namespace()));
     return new TallyWorker(factory, config, owned);
   }
 

@@ -46,6 +46,7 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
 
   private final MeterActivities meter =
       Workflow.newLocalActivityStub(MeterActivities.class, Policies.meter());
+  private final DelegationSearchAttributes searchAttributes = new DelegationSearchAttributes();
   private final List<DelegationFeedback> feedback = new ArrayList<>();
   private final List<SandboxTurn> turns = new ArrayList<>();
   private final Map<String, TurnOutcome> outcomes = new LinkedHashMap<>();
@@ -80,11 +81,13 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
               + "'");
     }
     if (!problems.isEmpty()) {
+      searchAttributes.status(DelegationStatus.FAILED, knownProfile(profile), null);
       throw ApplicationFailure.newNonRetryableFailure(
           "invalid DelegationRequest: " + String.join("; ", problems),
           DelegationFailures.INVALID_DELEGATION_REQUEST);
     }
     namespace = namespaceOf(request);
+    searchAttributes.status(status, profile, namespace);
     if (DelegationProfiles.UI_AUDITOR.equals(profile)) {
       return finish(
           DelegationStatus.FAILED,
@@ -123,6 +126,7 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
   private void bound(SessionRef ref) {
     if (DelegationStatus.PENDING.equals(status)) {
       status = DelegationStatus.RUNNING;
+      searchAttributes.status(status, profile, namespace);
     }
     boundRefs.add(ref.format());
     Workflow.upsertMemo(Map.of("sessions", List.copyOf(boundRefs)));
@@ -186,6 +190,7 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     result = output;
     error = why;
     completedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
+    searchAttributes.ended(status, spent());
     return new DelegationResult(
         taskId,
         profile,
@@ -290,6 +295,11 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       return null;
     }
     return s.usd();
+  }
+
+  /** A profile fit for a search attribute: one of the known names, else none. */
+  private static String knownProfile(String profile) {
+    return DelegationProfiles.ALL.contains(profile) ? profile : null;
   }
 
   private static int variantsOf(DelegationRequest request) {

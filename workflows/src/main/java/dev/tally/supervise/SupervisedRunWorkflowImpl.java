@@ -13,6 +13,7 @@ public final class SupervisedRunWorkflowImpl implements SupervisedRunWorkflow {
   public RunResult run(RunRequest request) {
     List<String> problems = RunRequestRules.problems(request);
     if (!problems.isEmpty()) {
+      RunSearchAttributes.forRefusal().refused();
       throw ApplicationFailure.newNonRetryableFailure(
           "invalid RunRequest: " + String.join("; ", problems), Failures.INVALID_RUN_REQUEST);
     }

@@ -47,6 +47,7 @@ final class Supervisor {
   private final Crew crew;
   private final CoordinationTools tools;
   private final EvalRunExport evalExport;
+  private final RunSearchAttributes searchAttributes;
   private final MeterActivities meter =
       Workflow.newLocalActivityStub(MeterActivities.class, Policies.meter());
   private final List<ChatMessage> unsent = new ArrayList<>();
@@ -86,11 +87,12 @@ final class Supervisor {
         new CoordinationTools(
             crew, request.perWorker(), this::untilDeadline, () -> inbox.cancelReason != null);
     this.evalExport = EvalRunExport.forRun(nodeId, request);
+    this.searchAttributes = RunSearchAttributes.forDepth(depth);
   }
 
   RunResult run() {
     evalExport.started();
-    RunSearchAttributes.running();
+    searchAttributes.running();
     unsent.add(ChatMessage.system(Prompts.DRIVER));
     unsent.add(ChatMessage.user(taskText(request.task())));
     try {
@@ -123,7 +125,7 @@ final class Supervisor {
     // Temporal closes a cancelled workflow as CANCELED whatever it returns, so the outcome is also
     // kept in the memo (output by reference only) where describe and the UI can read it.
     Workflow.upsertMemo(Map.of(OUTCOME_MEMO, result.withoutOutput()));
-    RunSearchAttributes.ended(result);
+    searchAttributes.ended(result);
     return result;
   }
 

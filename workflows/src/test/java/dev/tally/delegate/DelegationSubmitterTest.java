@@ -8,6 +8,7 @@ import dev.tally.meter.RecordingMeter;
 import dev.tally.sandbox.FakeSandbox;
 import dev.tally.sandbox.TurnTick;
 import dev.tally.supervise.CancelRequest;
+import dev.tally.visibility.FixedVisibility;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -30,7 +31,8 @@ class DelegationSubmitterTest {
   private final FakeSandbox sandbox = new FakeSandbox();
 
   private void start(TestWorkflowEnvironment env, Worker worker) {
-    worker.registerActivitiesImplementations(sandbox, new RecordingMeter());
+    worker.registerActivitiesImplementations(
+        sandbox, new RecordingMeter(), FixedVisibility.unlisted());
     env.start();
   }
 

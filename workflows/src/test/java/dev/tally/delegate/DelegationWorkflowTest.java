@@ -18,6 +18,7 @@ import dev.tally.sandbox.TurnTick;
 import dev.tally.sandbox.TurnUsage;
 import dev.tally.sandbox.ValidationReport;
 import dev.tally.supervise.CancelRequest;
+import dev.tally.visibility.FixedVisibility;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -54,7 +55,7 @@ class DelegationWorkflowTest {
   }
 
   private void start(TestWorkflowEnvironment env, Worker worker) {
-    worker.registerActivitiesImplementations(sandbox, meter);
+    worker.registerActivitiesImplementations(sandbox, meter, FixedVisibility.unlisted());
     env.start();
   }
 

@@ -4,6 +4,7 @@ import dev.tally.TallyWorkflows;
 import dev.tally.json.TallyDataConverter;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.SupervisedRunWorkflow;
+import dev.tally.visibility.FixedVisibility;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -39,7 +40,7 @@ public final class TemporalHarness implements AutoCloseable {
                 .build());
     Worker worker = env.newWorker(QUEUE);
     TallyWorkflows.register(worker);
-    worker.registerActivitiesImplementations(activities);
+    worker.registerActivitiesImplementations(FixedVisibility.unlisted().with(activities));
     env.start();
     client = env.getWorkflowClient();
   }

@@ -22,6 +22,7 @@ import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.supervise.SupervisedRunWorkflowImpl;
 import dev.tally.supervise.WorkerTaskWorkflowImpl;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -68,7 +69,8 @@ class ScriptedRunEndToEndTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     worker.registerActivitiesImplementations(
         RouterChatActivitiesImpl.create(router.config(), new InMemoryBlobStore()),
-        new MeterActivitiesImpl(List.of((key, runId, entry) -> sunk.add(entry))));
+        new MeterActivitiesImpl(List.of((key, runId, entry) -> sunk.add(entry))),
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
     String runId = "run-e2e";
     SupervisedRunWorkflow run =
@@ -135,7 +137,9 @@ class ScriptedRunEndToEndTest {
           RouterChatActivitiesImpl.create(longer.config(), new InMemoryBlobStore());
       // One worker serves both runs; each run's model name picks its router.
       worker.registerActivitiesImplementations(
-          new RoutedByRun(shortChat, longChat), new MeterActivitiesImpl());
+          new RoutedByRun(shortChat, longChat),
+          new MeterActivitiesImpl(),
+          VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
       env.start();
 
       double shortPerTurn = historyBytesPerTurn(client, worker, "short-run", 10);

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code Retry-After}, which the router client honours as the next retry delay, so no new attempt
  * starts between the test's last look and the kill.
  */
-final class GateProxy implements AutoCloseable {
+public final class GateProxy implements AutoCloseable {
   private static final List<String> FORWARDED_HEADERS =
       List.of("Content-Type", "Authorization", "Idempotency-Key");
 
@@ -54,28 +54,28 @@ final class GateProxy implements AutoCloseable {
    * A proxy for the OpenAI-compatible base URL {@code targetBaseUrl} (ending in /v1) whose refusals
    * ask for a retry after {@code retryAfterSeconds}.
    */
-  static GateProxy start(String targetBaseUrl, int retryAfterSeconds) throws IOException {
+  public static GateProxy start(String targetBaseUrl, int retryAfterSeconds) throws IOException {
     return new GateProxy(targetBaseUrl, retryAfterSeconds);
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
   /** Lets {@code calls} more calls through, then closes. */
-  void closeAfter(int calls) {
+  public void closeAfter(int calls) {
     admitLimit = admitted.get() + calls;
   }
 
-  void open() {
+  public void open() {
     admitLimit = Integer.MAX_VALUE;
   }
 
-  int rejected() {
+  public int rejected() {
     return rejected.get();
   }
 
-  int inFlight() {
+  public int inFlight() {
     return inFlight.get();
   }
 

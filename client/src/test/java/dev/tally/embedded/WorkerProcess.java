@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** {@code dev.tally.worker.WorkerMain} running as a separate JVM, its output in a log file. */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
   /** What {@code WorkerMain} logs once it polls. */
-  static final String READY = "ready on task queue";
+  public static final String READY = "ready on task queue";
 
   /** Variables a developer's shell might set that must not leak into the test's workers. */
   private static final List<String> CLEARED =
@@ -31,7 +31,7 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   /** Starts a worker with {@code env} over a clean environment and waits until it polls. */
-  static WorkerProcess start(Map<String, String> env, Path log, Duration readyWithin)
+  public static WorkerProcess start(Map<String, String> env, Path log, Duration readyWithin)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
@@ -46,7 +46,7 @@ final class WorkerProcess implements AutoCloseable {
     return worker;
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.exists(log) ? Files.readString(log) : "";
     } catch (IOException e) {
@@ -54,7 +54,7 @@ final class WorkerProcess implements AutoCloseable {
     }
   }
 
-  void awaitLog(String text, Duration within) throws InterruptedException {
+  public void awaitLog(String text, Duration within) throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (!log().contains(text)) {
       if (!process.isAlive()) {
@@ -68,18 +68,18 @@ final class WorkerProcess implements AutoCloseable {
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** SIGKILL: the process gets no chance to finish anything, as in a crash. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
   /** SIGTERM, then waits for the shutdown hook to finish; returns the exit code. */
-  int terminate(Duration within) throws InterruptedException {
+  public int terminate(Duration within) throws InterruptedException {
     process.destroy();
     if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();

@@ -153,13 +153,18 @@ final class Supervisor {
       try {
         reply = driverTurn();
       } catch (ActivityFailure failure) {
-        driverError = errorInfo(failure);
-        lastError = driverError.type() + ": " + driverError.message();
         Spend unpriced = UnpricedTurn.spendOf(failure, 0);
         if (unpriced != null) {
           ledger.metered(nodeId, unpriced, UnpricedTurn.modelOf(failure), turn++);
           flush();
         }
+        if (cancelRequested()) {
+          // Temporal cancelled the turn with the run (a real server does so mid-retry): the
+          // turn's last failure is the cancellation's doing, not the driver's.
+          return;
+        }
+        driverError = errorInfo(failure);
+        lastError = driverError.type() + ": " + driverError.message();
         return;
       }
       Spend spend = reply.spend(0);

@@ -191,4 +191,38 @@ class SupervisedRunCancelTest {
     assertThat(status.feedback()).hasSize(2).allMatch(f -> f.score() == 0.8);
     assertThat(status.lastError()).isEqualTo("feedback.score: expected a number in 0..1, got 1.7");
   }
+
+  /**
+   * Found on the real server: Temporal's cancel reaches a driver turn that is between two retries
+   * of a failing router call, and the turn fails with the cancellation. The run was cancelled; its
+   * driver did not fail.
+   */
+  @ParameterizedTest
+  @EnumSource(How.class)
+  void cancel_whileDriverTurnRetries_endsCancelledNotDriverFailed(How how) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch retried = new CountDownLatch(1);
+    ScriptedChat chat =
+        new ScriptedChat(
+            (request, conversation) -> {
+              if (attempts.incrementAndGet() >= 2) {
+                retried.countDown();
+              }
+              throw new IllegalStateException("router down (attempt " + attempts.get() + ")");
+            });
+    // Real time: the retries' backoff must really be waited out, as on a real server.
+    harness = new TemporalHarness(false, new Object[] {chat, new RecordingMeter()});
+    SupervisedRunWorkflow run = harness.start(RUN, Requests.basic("cancel while retrying"));
+    CoordinationToolsTest.await(retried);
+    if (how == How.SIGNAL) {
+      run.cancel(new CancelRequest("operator said stop"));
+    } else {
+      WorkflowStub.fromTyped(run).cancel();
+    }
+
+    RunResult result = resultOf(run, how);
+    assertThat(result.reason()).as(result.toString()).isEqualTo(RunResult.CANCELLED);
+    assertThat(result.error()).isNull();
+  }
 }

@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.json.Json;
 import dev.tally.supervise.SupervisedRunWorkflow;
+import dev.tally.visibility.TallySearchKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -25,12 +26,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code tally history}: supervised runs, newest first.
+ * {@code tally history}: supervised runs and delegations, newest first.
  *
- * <p>A real server answers the visibility query {@code WorkflowType = 'SupervisedRun'}. The
- * embedded test server does not implement {@code ListWorkflowExecutions} (UNIMPLEMENTED), so on
- * that answer the command falls back to the legacy {@code ListOpenWorkflowExecutions} and {@code
- * ListClosedWorkflowExecutions} RPCs, which it does implement, and filters by type itself.
+ * <p>A real server answers a visibility query ({@link VisibilityQuery}) that filters by Tally's
+ * search attributes ({@code TallyStatus}, {@code TallyProfile}, {@code TallyNamespace}, {@code
+ * TallySpentUsd}) on the server. A namespace without them refuses such a query; then the command
+ * lists every run and filters itself. The embedded test server does not implement {@code
+ * ListWorkflowExecutions} (UNIMPLEMENTED), so on that answer the command falls back to the legacy
+ * {@code ListOpenWorkflowExecutions} and {@code ListClosedWorkflowExecutions} RPCs, which it does
+ * implement, and filters by type itself.
  */
 @Command(
     name = "history",
@@ -42,12 +46,7 @@ final class HistoryCommand extends TallyCommand {
   /** At most this many executions are read from each list before sorting. */
   static final int SCAN_CAP = 2000;
 
-  static final String VISIBILITY_QUERY =
-      "WorkflowType = '"
-          + SupervisedRunWorkflow.TYPE
-          + "' OR WorkflowType = '"
-          + DelegationWorkflow.TYPE
-          + "'";
+  static final String VISIBILITY_QUERY = VisibilityQuery.all();
 
   /** The most rows one invocation shows. */
   static final int LIMIT_CAP = 500;
@@ -68,7 +67,7 @@ final class HistoryCommand extends TallyCommand {
   @Option(
       names = "--profile",
       paramLabel = "PROFILE",
-      description = "Only delegations of this profile (coder, researcher, ui-auditor).")
+      description = "Only this profile: run, or a delegation's (coder, researcher, ui-auditor).")
   String profile;
 
   @Option(
@@ -80,8 +79,16 @@ final class HistoryCommand extends TallyCommand {
   @Option(
       names = "--status",
       paramLabel = "STATUS",
-      description = "Only this Temporal status (running, completed, failed, canceled, ...).")
+      description =
+          "Only this status: Tally's (winner, failed, cancelled, budget-exhausted, ...) or"
+              + " Temporal's (running, completed, canceled, ...).")
   String status;
+
+  @Option(
+      names = "--min-usd",
+      paramLabel = "USD",
+      description = "Only those that spent at least this many dollars (TallySpentUsd).")
+  java.math.BigDecimal minUsd;
 
   @Option(
       names = "--since",
@@ -100,8 +107,12 @@ final class HistoryCommand extends TallyCommand {
       throw new ParameterException(
           spec.commandLine(), "--kind: expected run or delegation, got '" + kind + "'");
     }
+    if (minUsd != null && minUsd.signum() < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--min-usd: expected a number >= 0, got " + minUsd);
+    }
     try (TemporalSession session = root.connect()) {
-      List<WorkflowExecutionInfo> runs = new ArrayList<>(list(session));
+      List<WorkflowExecutionInfo> runs = new ArrayList<>(list(session, filterQuery()));
       // The embedded server's legacy list leaves memos out; a delegation's profile and
       // namespace live there, so those few are described.
       runs.replaceAll(
@@ -129,12 +140,15 @@ final class HistoryCommand extends TallyCommand {
       } else if (shown.isEmpty()) {
         println("no matching runs or delegations in namespace " + session.namespace());
       } else {
-        TextTable t = new TextTable("WORKFLOW ID", "KIND", "STATUS", "STARTED", "CLOSED");
+        TextTable t =
+            new TextTable("WORKFLOW ID", "KIND", "STATUS", "OUTCOME", "STARTED", "CLOSED");
         for (WorkflowExecutionInfo i : shown) {
+          String tallyStatus = SearchAttributeValues.text(i, TallySearchKeys.STATUS.getName());
           t.row(
               i.getExecution().getWorkflowId(),
               kindOf(i) + (memo(i, "profile") == null ? "" : " " + memo(i, "profile")),
               TemporalSession.statusName(i.getStatus()),
+              tallyStatus == null ? "" : tallyStatus,
               Times.iso(i.getStartTime()),
               i.hasCloseTime() ? Times.iso(i.getCloseTime()) : "");
         }
@@ -159,20 +173,40 @@ final class HistoryCommand extends TallyCommand {
     return session.describe(info.getExecution().getWorkflowId());
   }
 
+  /** This invocation's filters as a visibility query, for the server to apply. */
+  private String filterQuery() {
+    java.time.Instant after = since == null ? null : java.time.Instant.now().minus(since);
+    return VisibilityQuery.of(kind, profile, delegationNamespace, status, after, minUsd);
+  }
+
+  /** Every supervised run and delegation (at most {@link #SCAN_CAP} from each list). */
   static List<WorkflowExecutionInfo> list(TemporalSession session) {
+    return list(session, VISIBILITY_QUERY);
+  }
+
+  /**
+   * Runs and delegations, narrowed by {@code query} where the server can; the caller still filters
+   * what comes back, since the fallbacks return everything.
+   */
+  static List<WorkflowExecutionInfo> list(TemporalSession session, String query) {
     WorkflowServiceBlockingStub stub = session.connection().stubs().blockingStub();
     try {
-      return visibility(stub, session.namespace());
+      return visibility(stub, session.namespace(), query);
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
-        throw e;
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return legacy(stub, session.namespace());
       }
-      return legacy(stub, session.namespace());
+      if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+          && VisibilityQuery.usesTallyAttributes(query)) {
+        // The namespace lacks Tally's attributes: list everything and filter here.
+        return visibility(stub, session.namespace(), VISIBILITY_QUERY);
+      }
+      throw e;
     }
   }
 
   private static List<WorkflowExecutionInfo> visibility(
-      WorkflowServiceBlockingStub stub, String namespace) {
+      WorkflowServiceBlockingStub stub, String namespace, String query) {
     List<WorkflowExecutionInfo> out = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
     do {
@@ -181,7 +215,7 @@ final class HistoryCommand extends TallyCommand {
               ListWorkflowExecutionsRequest.newBuilder()
                   .setNamespace(namespace)
                   .setPageSize(PAGE_SIZE)
-                  .setQuery(VISIBILITY_QUERY)
+                  .setQuery(query)
                   .setNextPageToken(token)
                   .build());
       out.addAll(page.getExecutionsList());
@@ -237,17 +271,40 @@ final class HistoryCommand extends TallyCommand {
     if (kind != null && !kind.equals(kindOf(i))) {
       return false;
     }
-    if (profile != null && !profile.equals(memo(i, "profile"))) {
+    if (profile != null && !profile.equals(profileOf(i))) {
       return false;
     }
-    if (delegationNamespace != null && !delegationNamespace.equals(memo(i, "namespace"))) {
+    if (delegationNamespace != null && !delegationNamespace.equals(namespaceOf(i))) {
       return false;
     }
-    if (status != null && !status.equalsIgnoreCase(TemporalSession.statusName(i.getStatus()))) {
+    if (status != null
+        && !status.equalsIgnoreCase(TemporalSession.statusName(i.getStatus()))
+        && !status.equalsIgnoreCase(SearchAttributeValues.text(i, TallySearchKeys.STATUS.getName()))
+        && !(status.equalsIgnoreCase("cancelled")
+            && TemporalSession.statusName(i.getStatus()).equals("CANCELED"))) {
       return false;
+    }
+    if (minUsd != null) {
+      Double usd = SearchAttributeValues.number(i, TallySearchKeys.SPENT_USD.getName());
+      if (usd == null || java.math.BigDecimal.valueOf(usd).compareTo(minUsd) < 0) {
+        return false;
+      }
     }
     return since == null
         || !Times.instant(i.getStartTime()).isBefore(java.time.Instant.now().minus(since));
+  }
+
+  private static String profileOf(WorkflowExecutionInfo i) {
+    String attribute = SearchAttributeValues.text(i, TallySearchKeys.PROFILE.getName());
+    if (attribute != null) {
+      return attribute;
+    }
+    return "run".equals(kindOf(i)) ? "run" : memo(i, "profile");
+  }
+
+  private static String namespaceOf(WorkflowExecutionInfo i) {
+    String attribute = SearchAttributeValues.text(i, TallySearchKeys.NAMESPACE.getName());
+    return attribute != null ? attribute : memo(i, "namespace");
   }
 
   /** A string memo field (delegations keep their profile and namespace there), or null. */

@@ -150,6 +150,10 @@ final class StatusCommand extends TallyCommand {
       if (info.hasCloseTime()) {
         doc.put("closeTime", Times.iso(info.getCloseTime()));
       }
+      Map<String, Object> attributes = SearchAttributeValues.tallys(info);
+      if (!attributes.isEmpty()) {
+        doc.put("searchAttributes", attributes);
+      }
       return doc;
     }
 

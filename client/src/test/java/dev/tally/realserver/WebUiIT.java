@@ -139,28 +139,31 @@ class WebUiIT {
 
   @AfterAll
   static void stopAll() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (proxy != null) {
-      proxy.release();
-    }
-    if (stack != null && live != null) {
-      // Let the live run end, so the worker stops with nothing in flight.
-      stack
-          .connection()
-          .client()
-          .newUntypedWorkflowStub(live.path("workflowId").asText())
-          .getResult(60, TimeUnit.SECONDS, JsonNode.class);
-    }
-    if (stack != null) {
-      stack.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (router != null) {
-      router.close();
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+      if (proxy != null) {
+        proxy.release();
+      }
+      if (stack != null && live != null) {
+        // Let the live run end, so that the worker stops with nothing in flight.
+        stack
+            .connection()
+            .client()
+            .newUntypedWorkflowStub(live.path("workflowId").asText())
+            .getResult(90, TimeUnit.SECONDS, JsonNode.class);
+      }
+    } finally {
+      if (stack != null) {
+        stack.close();
+      }
+      if (proxy != null) {
+        proxy.close();
+      }
+      if (router != null) {
+        router.close();
+      }
     }
   }
 

@@ -19,3 +19,13 @@ if ! has_temporal; then
   fi
 fi
 temporal --version
+
+# A real browser for the Web UI check (WebUiIT): Debian's Chromium and its WebDriver.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  if ! apt-cache policy chromium-driver 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    apt-get update -qq
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver
+fi
+/usr/bin/chromium --version
+/usr/bin/chromedriver --version

@@ -88,6 +88,7 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     }
     namespace = namespaceOf(request);
     searchAttributes.status(status, profile, namespace);
+    publishDetails();
     if (DelegationProfiles.UI_AUDITOR.equals(profile)) {
       return finish(
           DelegationStatus.FAILED,
@@ -128,6 +129,7 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       status = DelegationStatus.RUNNING;
       searchAttributes.status(status, profile, namespace);
     }
+    publishDetails();
     boundRefs.add(ref.format());
     Workflow.upsertMemo(Map.of("sessions", List.copyOf(boundRefs)));
     log.info("{}: bound {}", taskId, ref.format());
@@ -191,6 +193,7 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     error = why;
     completedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
     searchAttributes.ended(status, spent());
+    publishDetails();
     return new DelegationResult(
         taskId,
         profile,
@@ -204,6 +207,33 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
         completedAt,
         turnViews(),
         List.copyOf(feedback));
+  }
+
+  /**
+   * What the Temporal UI shows as the delegation's current details: status, phase, variants and
+   * spend (dollars only when every turn priced itself). Not a command: it is served by the metadata
+   * query only, so publishing it changes no history.
+   */
+  private void publishDetails() {
+    StringBuilder text = new StringBuilder("**").append(profile).append("** ").append(status);
+    if (!DelegationStatus.terminal(status)) {
+      text.append(" · ").append(currentPhase());
+    }
+    if (!turns.isEmpty()) {
+      text.append(" · ").append(turns.size()).append(" variant(s)");
+    }
+    Spend s = spent();
+    if (s != null && DelegationStatus.terminal(status)) {
+      BigDecimal usd = costUsd();
+      text.append(" · spent ")
+          .append(s.tokens())
+          .append(" tokens, ")
+          .append(usd == null ? "dollars unknown" : "$" + usd.toPlainString());
+    }
+    if (error != null) {
+      text.append(" · ").append(error.kind()).append(": ").append(error.message());
+    }
+    Workflow.setCurrentDetails(text.toString());
   }
 
   private DelegationError cancelledError() {

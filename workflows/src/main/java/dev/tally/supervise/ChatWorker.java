@@ -10,6 +10,7 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A leaf worker: one or more router calls without tools until it has a non-empty answer, each call
@@ -53,6 +54,7 @@ final class ChatWorker {
       steering.forEach(s -> append.add(ChatMessage.user(s)));
       steering.clear();
       phase = "calling";
+      publishDetails(maxCalls);
       ChatTurnReply reply;
       try {
         reply = call(ref, append);
@@ -117,8 +119,29 @@ final class ChatWorker {
 
   private WorkerOutcome outcome(String status, String output, String reason, Boolean infra) {
     phase = status;
+    lastError = reason != null ? reason : lastError;
+    publishDetails(Math.max(1, a.budget().iterations()));
     return WorkerOutcome.leaf(
         a.nodeId(), status, output, spent, reason, infra, model, calls, "non-empty answer");
+  }
+
+  /**
+   * What the Temporal UI shows as this worker's current details. Not a command: it is served by the
+   * metadata query only, so publishing more often changes no history.
+   */
+  private void publishDetails(long maxCalls) {
+    Workflow.setCurrentDetails(
+        String.format(
+            Locale.ROOT,
+            "**%s worker %s** %s · %s of %d · tokens spent %d of %d%s",
+            WorkerProfiles.CHAT,
+            a.label(),
+            phase,
+            "calling".equals(phase) ? "call " + (calls + 1) : calls + " call(s)",
+            maxCalls,
+            spent.tokens(),
+            a.budget().tokens(),
+            lastError == null ? "" : " · " + lastError));
   }
 
   RunStatus status() {

@@ -191,6 +191,8 @@ final class Supervisor {
           return;
         }
         phase = Toolsets.AWAIT_EVENT.equals(call.name()) ? "awaiting" : "driving";
+        // While it waits for its workers the UI says so, with the workers it just spawned.
+        publishDetails();
         JsonNode out = tools.handle(call);
         if (out.has("error")) {
           lastError = call.name() + ": " + out.get("error").asText();

@@ -21,6 +21,7 @@ import dev.tally.supervise.CancelRequest;
 import dev.tally.visibility.FixedVisibility;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -95,6 +96,28 @@ class DelegationWorkflowTest {
         1,
         List.of(new CheckRun("test", "make test", 0, "ok", false, false)),
         List.of());
+  }
+
+  @Test
+  void coderTurn_completed_currentDetailsShowStatusVariantsAndSpendForTheUi(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    String id = "dlg-details";
+    sandbox
+        .script(
+            session(id),
+            TurnTick.completed(
+                "changed A", null, new TurnUsage(1200, 300, new BigDecimal("0.42"), "claude-x")))
+        .settleWith(r -> valid(r.baseCommit()));
+    start(env, worker);
+
+    stub(client, worker, id).run(coder("make A better"));
+
+    WorkflowMetadata metadata =
+        client
+            .newUntypedWorkflowStub(id)
+            .query(WorkflowClient.QUERY_TYPE_WORKFLOW_METADATA, WorkflowMetadata.class);
+    assertThat(metadata.getCurrentDetails())
+        .isEqualTo("**coder** completed · 1 variant(s) · spent 1500 tokens, $0.42");
   }
 
   @Test

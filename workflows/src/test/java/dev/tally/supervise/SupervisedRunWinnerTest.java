@@ -12,6 +12,8 @@ import dev.tally.testing.Requests;
 import dev.tally.testing.ScriptedChat;
 import dev.tally.testing.Scripts;
 import dev.tally.testing.TemporalHarness;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
+import io.temporal.client.WorkflowClient;
 import java.math.BigDecimal;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +27,22 @@ class SupervisedRunWinnerTest {
   @AfterEach
   void close() {
     harness.close();
+  }
+
+  @Test
+  void chatWorker_afterItsAnswer_currentDetailsShowPhaseCallsAndTokensForTheUi() {
+    harness.newRun("run-details").run(Requests.basic("compare three options"));
+
+    WorkflowMetadata metadata =
+        harness
+            .client()
+            .newUntypedWorkflowStub("run-details:s1")
+            .query(WorkflowClient.QUERY_TYPE_WORKFLOW_METADATA, WorkflowMetadata.class);
+    assertThat(metadata.getCurrentDetails())
+        .isEqualTo(
+            "**chat worker w1** done · 1 call(s) of 1 · tokens spent "
+                + (Scripts.WORKER_IN + Scripts.WORKER_OUT)
+                + " of 5000");
   }
 
   @Test

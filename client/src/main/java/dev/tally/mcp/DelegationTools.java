@@ -450,6 +450,10 @@ final class DelegationTools {
     String taskId = args.get("taskId").asText();
     String reason = text(args, "reason");
     boolean sent = backend.cancelDelegation(taskId, reason == null ? "cancelled over MCP" : reason);
+    if (sent) {
+      progress.report(
+          0, "cancel signal delivered to " + taskId + "; waiting for its sandbox to stop");
+    }
     DelegationStatus state = backend.delegation(taskId);
     long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
     int polls = 0;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -21,6 +22,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * #slowPidFile()}, so a test can see the process gone after a cancel.
  */
 final class McpStack implements BeforeAllCallback, AfterAllCallback {
+  /**
+   * The pause between a delegation's sandbox ticks. Long enough that a test can send a cancel just
+   * after a tick, well before the next timer fires: the Java test server rejects a workflow task
+   * that cancels a timer firing at that moment ("invalid history builder state for action"), which
+   * leaves the delegation stuck there; a real Temporal server does not.
+   */
+  static final Duration TICK = Duration.ofSeconds(1);
+
   private Path dir;
   private Path repo;
   private DevStack stack;
@@ -54,7 +63,7 @@ final class McpStack implements BeforeAllCallback, AfterAllCallback {
                 "TALLY_LOCAL_HARNESS",
                 harness.toString(),
                 "TALLY_TICK_INTERVAL_MS",
-                "200"),
+                Long.toString(TICK.toMillis())),
             true);
   }
 

@@ -367,4 +367,44 @@ class McpServerTest {
       assertThat(client.listTools().tools()).hasSize(TOOLS.size());
     }
   }
+
+  @Test
+  void stdio_rawJsonRpc_stdoutCarriesOnlyProtocolMessagesAndStdinEofEndsTheServer()
+      throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(McpProcesses.command(STACK.address()));
+    pb.environment().clear();
+    pb.environment().putAll(McpProcesses.env(STACK));
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    String requests =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n"
+            + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
+            + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n"
+            + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{"
+            + "\"name\":\"delegation_status\",\"arguments\":{\"taskId\":\"dlg-coder-none\"}}}\n";
+    p.getOutputStream().write(requests.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    p.getOutputStream().flush();
+    List<JsonNode> replies = new ArrayList<>();
+    java.io.BufferedReader out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    String line;
+    while (replies.size() < 3 && (line = out.readLine()) != null) {
+      replies.add(Json.parse(line));
+    }
+    p.getOutputStream().close();
+    String rest = out.lines().collect(java.util.stream.Collectors.joining("\n"));
+
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("exits on EOF").isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(rest).isBlank();
+    assertThat(replies).extracting(r -> r.path("jsonrpc").asText()).containsOnly("2.0");
+    assertThat(replies.get(1).at("/result/tools")).hasSize(TOOLS.size());
+    assertThat(replies.get(2).at("/result/isError").asBoolean()).isTrue();
+    assertThat(replies.get(2).at("/result/content/0/text").asText())
+        .contains("no delegation or run with id 'dlg-coder-none'");
+  }
 }

@@ -29,3 +29,14 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
 fi
 /usr/bin/chromium --version
 /usr/bin/chromedriver --version
+
+# The MCP server's TypeScript-client test: the official @modelcontextprotocol/sdk, run by Node 20+,
+# installed exactly as client/src/test/mcp-node/package-lock.json pins it.
+MCP_NODE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/client/src/test/mcp-node"
+command -v node >/dev/null 2>&1 || { echo "install-tools: node (20+) is required for the MCP client test" >&2; exit 1; }
+MCP_SDK_WANTED="$(node -p "require('${MCP_NODE_DIR}/package.json').dependencies['@modelcontextprotocol/sdk']")"
+MCP_SDK_HAVE="$(node -p "try { require('${MCP_NODE_DIR}/node_modules/@modelcontextprotocol/sdk/package.json').version } catch (e) { '' }")"
+if [ "${MCP_SDK_HAVE}" != "${MCP_SDK_WANTED}" ]; then
+  (cd "${MCP_NODE_DIR}" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "@modelcontextprotocol/sdk ${MCP_SDK_WANTED} for the MCP client test (node $(node --version))"

@@ -308,7 +308,7 @@ final class HistoryCommand extends TallyCommand {
   }
 
   /** A string memo field (delegations keep their profile and namespace there), or null. */
-  private static String memo(WorkflowExecutionInfo i, String key) {
+  static String memo(WorkflowExecutionInfo i, String key) {
     io.temporal.api.common.v1.Payload p = i.getMemo().getFieldsMap().get(key);
     if (p == null) {
       return null;

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Temporal's own dev server ({@code temporal server start-dev}), a real Temporal server on SQLite
@@ -118,6 +119,19 @@ public final class TemporalDevServer implements TemporalServer {
 
   /** Waits for the frontend, then registers attributes and retention in every namespace. */
   private void prepare() {
+    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+    withStubs(
+        (service, operator) -> {
+          for (String ns : namespaces()) {
+            DescribeNamespaceResponse described = awaitNamespace(service, ns, deadline);
+            registerSearchAttributes(operator, ns);
+            keepClosedWorkflowsFor(service, described);
+          }
+        });
+  }
+
+  /** Runs {@code work} with a workflow and an operator stub on one channel, closed after. */
+  private void withStubs(BiConsumer<WorkflowServiceStubs, OperatorServiceStubs> work) {
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
@@ -127,12 +141,7 @@ public final class TemporalDevServer implements TemporalServer {
                 .setChannel(service.getRawChannel())
                 .validateAndBuildWithDefaults());
     try {
-      long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-      for (String ns : namespaces()) {
-        DescribeNamespaceResponse described = awaitNamespace(service, ns, deadline);
-        registerSearchAttributes(operator, ns);
-        keepClosedWorkflowsFor(service, described);
-      }
+      work.accept(service, operator);
     } finally {
       operator.shutdownNow();
       service.shutdownNow();
@@ -251,20 +260,7 @@ public final class TemporalDevServer implements TemporalServer {
   /** Registered at start already; again for a namespace the caller names later. */
   @Override
   public void ensureSearchAttributes(String namespace) {
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
-    OperatorServiceStubs operator =
-        OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder()
-                .setChannel(service.getRawChannel())
-                .validateAndBuildWithDefaults());
-    try {
-      registerSearchAttributes(operator, namespace);
-    } finally {
-      operator.shutdownNow();
-      service.shutdownNow();
-    }
+    withStubs((service, operator) -> registerSearchAttributes(operator, namespace));
   }
 
   /** The Web UI's base URL, or null when the server runs headless. */

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.embedded.DevStack;
 import dev.tally.json.Json;
+import dev.tally.realserver.ScratchRepo;
 import dev.tally.worker.WorkerConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,13 +26,9 @@ class DelegateCommandTest {
 
   @BeforeAll
   static void start() throws Exception {
-    repo = Files.createDirectories(dir.resolve("repo"));
-    Files.writeString(repo.resolve("notes.txt"), "one\n");
-    sh(repo, "git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -q -m init");
+    repo = ScratchRepo.create(dir);
     // The harness: appends a line to notes.txt in its working copy and says what it did.
-    Path harness = dir.resolve("harness.sh");
-    Files.writeString(harness, "#!/bin/sh\necho two >> notes.txt\necho 'added a line'\n");
-    harness.toFile().setExecutable(true);
+    Path harness = ScratchRepo.harness(dir, "harness.sh", ScratchRepo.ADD_A_LINE);
     stack =
         DevStack.start(
             0,
@@ -137,13 +133,5 @@ class DelegateCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(r.errLines()).hasSize(1);
     assertThat(r.err()).contains("--ns is required");
-  }
-
-  private static void sh(Path cwd, String command) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("/bin/sh", "-c", command).directory(cwd.toFile()).inheritIO().start();
-    if (p.waitFor() != 0) {
-      throw new IOException("failed: " + command);
-    }
   }
 }

@@ -10,14 +10,13 @@ import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.ledger.LedgerTotals;
 import dev.tally.realserver.RealTemporalExtension;
+import dev.tally.realserver.ScriptedWorkers;
 import dev.tally.realserver.ShellCommands;
 import dev.tally.realserver.ShellCommands.Outcome;
-import dev.tally.router.RouterConfig;
 import dev.tally.router.scripted.ScriptedRouter;
 import dev.tally.supervise.LedgerView;
 import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
-import dev.tally.worker.WorkerConfig;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,19 +51,7 @@ class TemporalCliReadmeIT {
   static void startWorker() throws Exception {
     router = ScriptedRouter.start(0, DevStack.SCRIPTED_WORKERS);
     gate = GateProxy.start(router.baseUrl(), 1);
-    worker =
-        DevStack.beside(
-            REAL.server(),
-            Map.of(
-                WorkerConfig.TALLY_DATA_DIR,
-                dir.resolve("data").toString(),
-                RouterConfig.BASE_URL_ENV,
-                gate.baseUrl(),
-                RouterConfig.DRIVER_MODEL_ENV,
-                ScriptedRouter.MODEL,
-                RouterConfig.WORKER_MODEL_ENV,
-                ScriptedRouter.MODEL),
-            false);
+    worker = ScriptedWorkers.beside(REAL.server(), dir.resolve("data"), gate.baseUrl());
   }
 
   @AfterAll

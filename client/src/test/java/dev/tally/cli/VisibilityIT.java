@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.embedded.DevStack;
 import dev.tally.json.Json;
 import dev.tally.realserver.RealTemporalExtension;
+import dev.tally.realserver.ScratchRepo;
 import dev.tally.realserver.ShellCommands;
 import dev.tally.worker.WorkerConfig;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +35,8 @@ class VisibilityIT {
 
   @BeforeAll
   static void start() throws Exception {
-    repo = Files.createDirectories(dir.resolve("repo"));
-    Files.writeString(repo.resolve("notes.txt"), "one\n");
-    sh(repo, "git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -q -m init");
-    Path harness = dir.resolve("harness.sh");
-    Files.writeString(harness, "#!/bin/sh\necho two >> notes.txt\necho 'added a line'\n");
-    harness.toFile().setExecutable(true);
+    repo = ScratchRepo.create(dir);
+    Path harness = ScratchRepo.harness(dir, "harness.sh", ScratchRepo.ADD_A_LINE);
     worker =
         DevStack.beside(
             REAL.server(),
@@ -190,14 +185,6 @@ class VisibilityIT {
         throw new AssertionError("history " + filters + " never matched: " + history());
       }
       Thread.sleep(200);
-    }
-  }
-
-  private static void sh(Path cwd, String command) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("/bin/sh", "-c", command).directory(cwd.toFile()).inheritIO().start();
-    if (p.waitFor() != 0) {
-      throw new IOException("failed: " + command);
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.tally.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tally.delegate.CoderArgs;
 import dev.tally.delegate.DelegationProfiles;
 import dev.tally.delegate.DelegationRequest;
@@ -12,13 +11,13 @@ import dev.tally.delegate.DelegationSubmitter;
 import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.delegate.Submission;
 import dev.tally.json.Json;
-import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.ledger.LedgerTotals;
 import dev.tally.realserver.RealTemporalExtension;
+import dev.tally.realserver.ScratchRepo;
+import dev.tally.realserver.ScriptedWorkers;
 import dev.tally.supervise.CancelRequest;
-import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.worker.WorkerConfig;
@@ -27,7 +26,6 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,15 +55,12 @@ class CancelAtAnyMomentIT {
 
   @BeforeAll
   static void start() throws Exception {
-    repo = Files.createDirectories(dir.resolve("repo"));
-    Files.writeString(repo.resolve("notes.txt"), "one\n");
-    sh(repo, "git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -q -m init");
+    repo = ScratchRepo.create(dir);
     pids = Files.createDirectories(dir.resolve("pids"));
     // A harness that would take a minute, and says where it runs.
-    Path harness = dir.resolve("harness.sh");
-    Files.writeString(
-        harness, "#!/bin/sh\necho $$ > " + pids + "/$$\nsleep 60\necho two >> notes.txt\n");
-    harness.toFile().setExecutable(true);
+    Path harness =
+        ScratchRepo.harness(
+            dir, "harness.sh", "echo $$ > " + pids + "/$$\nsleep 60\n" + ScratchRepo.ADD_A_LINE);
     worker =
         DevStack.beside(
             REAL.server(),
@@ -108,7 +103,7 @@ class CancelAtAnyMomentIT {
                 .setWorkflowId(id)
                 .setTaskQueue(worker.config().taskQueue())
                 .build());
-    WorkflowClient.start(run::run, request());
+    WorkflowClient.start(run::run, ScriptedWorkers.threeWorkerRun());
     Thread.sleep(delayMs);
     WorkflowStub stub = WorkflowStub.fromTyped(run);
     if (how.equals("signal")) {
@@ -179,19 +174,6 @@ class CancelAtAnyMomentIT {
     }
   }
 
-  private static RunRequest request() {
-    return new RunRequest(
-        TextNode.valueOf("Name three ways to cut LLM agent costs"),
-        new Budget(8L, 60_000L, new BigDecimal("0.50"), null),
-        new Budget(1L, 8_000L, new BigDecimal("0.05"), null),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
-  }
-
   private static DelegationRequest coder(String goal) {
     return DelegationRequest.of(
         DelegationProfiles.CODER,
@@ -222,14 +204,6 @@ class CancelAtAnyMomentIT {
         throw new AssertionError("harness " + pid + " still running " + within + " after cancel");
       }
       Thread.sleep(100);
-    }
-  }
-
-  private static void sh(Path cwd, String command) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("/bin/sh", "-c", command).directory(cwd.toFile()).inheritIO().start();
-    if (p.waitFor() != 0) {
-      throw new IOException("failed: " + command);
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.tally.delegate.DelegationStatus;
 import dev.tally.delegate.DelegationSubmitter;
 import dev.tally.json.Json;
 import dev.tally.realserver.RealTemporalExtension;
+import dev.tally.realserver.ScratchRepo;
 import dev.tally.worker.TemporalConnection;
 import dev.tally.worker.WorkerConfig;
 import java.io.IOException;
@@ -40,18 +41,14 @@ class DelegationCrashIT {
   @Test
   void workerKilledMidTurn_newWorkerReattaches_harnessRunsOnceAndDelegationCompletes()
       throws Exception {
-    Path repo = Files.createDirectories(dir.resolve("repo"));
-    Files.writeString(repo.resolve("notes.txt"), "one\n");
-    sh(repo, "git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -q -m init");
+    Path repo = ScratchRepo.create(dir);
     Path starts = dir.resolve("harness-starts.log");
-    Path harness = dir.resolve("harness.sh");
     // Long enough for the kill and the new worker to land while it runs.
-    Files.writeString(
-        harness,
-        "#!/bin/sh\necho started >> "
-            + starts
-            + "\nsleep 8\necho two >> notes.txt\necho 'added a line'\n");
-    harness.toFile().setExecutable(true);
+    Path harness =
+        ScratchRepo.harness(
+            dir,
+            "harness.sh",
+            "echo started >> " + starts + "\nsleep 8\n" + ScratchRepo.ADD_A_LINE);
     Map<String, String> env =
         Map.of(
             WorkerConfig.TEMPORAL_ADDRESS,
@@ -118,14 +115,6 @@ class DelegationCrashIT {
       return Files.readAllLines(file);
     } catch (IOException e) {
       return List.of();
-    }
-  }
-
-  private static void sh(Path cwd, String command) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("/bin/sh", "-c", command).directory(cwd.toFile()).inheritIO().start();
-    if (p.waitFor() != 0) {
-      throw new IOException("failed: " + command);
     }
   }
 }

@@ -2,28 +2,22 @@ package dev.tally.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.ledger.LedgerTotals;
 import dev.tally.realserver.RealTemporalExtension;
-import dev.tally.router.RouterConfig;
+import dev.tally.realserver.ScriptedWorkers;
 import dev.tally.router.scripted.BilledTotals;
 import dev.tally.router.scripted.ScriptedRouter;
-import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunResult;
 import dev.tally.supervise.RunSearchAttributes;
 import dev.tally.supervise.SupervisedRunWorkflow;
-import dev.tally.worker.WorkerConfig;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,18 +41,7 @@ class ServerCrashIT {
     try (ScriptedRouter router = ScriptedRouter.start(0, DevStack.SCRIPTED_WORKERS);
         GateProxy gate = GateProxy.start(router.baseUrl(), 2);
         DevStack worker =
-            DevStack.beside(
-                REAL.server(),
-                Map.of(
-                    WorkerConfig.TALLY_DATA_DIR,
-                    dir.resolve("data").toString(),
-                    RouterConfig.BASE_URL_ENV,
-                    gate.baseUrl(),
-                    RouterConfig.DRIVER_MODEL_ENV,
-                    ScriptedRouter.MODEL,
-                    RouterConfig.WORKER_MODEL_ENV,
-                    ScriptedRouter.MODEL),
-                false)) {
+            ScriptedWorkers.beside(REAL.server(), dir.resolve("data"), gate.baseUrl())) {
       // The spawning turn gets through; then every call waits at the gate, so the kill lands
       // with three workers live and their calls between retries.
       gate.closeAfter(1);
@@ -71,7 +54,7 @@ class ServerCrashIT {
                   .setTaskQueue(worker.config().taskQueue())
                   .setTypedSearchAttributes(RunSearchAttributes.atStart("run", null))
                   .build());
-      WorkflowClient.start(run::run, request());
+      WorkflowClient.start(run::run, ScriptedWorkers.threeWorkerRun());
       awaitRejections(gate, 4);
 
       long killedPid = REAL.server().pid();
@@ -97,19 +80,6 @@ class ServerCrashIT {
       assertThat(billed.costUsd()).isEqualByComparingTo(result.spentTotal().usd());
       assertThat(ledger.stream().filter(e -> e.kind().equals("settled"))).hasSize(3);
     }
-  }
-
-  private static RunRequest request() {
-    return new RunRequest(
-        TextNode.valueOf("Name three ways to cut LLM agent costs"),
-        new Budget(8L, 60_000L, new BigDecimal("0.50"), null),
-        new Budget(1L, 8_000L, new BigDecimal("0.05"), null),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
   }
 
   private static void awaitRejections(GateProxy gate, int atLeast) throws InterruptedException {

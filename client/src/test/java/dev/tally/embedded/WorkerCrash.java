@@ -2,15 +2,13 @@ package dev.tally.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.ledger.LedgerTotals;
+import dev.tally.realserver.ScriptedWorkers;
 import dev.tally.router.RouterConfig;
 import dev.tally.router.scripted.BilledTotals;
 import dev.tally.router.scripted.ScriptedRouter;
-import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.worker.TemporalConnection;
@@ -25,7 +23,6 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,19 +57,6 @@ public final class WorkerCrash {
     this.sticky = sticky;
   }
 
-  private static RunRequest request() {
-    return new RunRequest(
-        TextNode.valueOf("Name three ways to cut LLM agent costs"),
-        new Budget(8L, 60_000L, new BigDecimal("0.50"), null),
-        new Budget(1L, 8_000L, new BigDecimal("0.05"), null),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
-  }
-
   private Map<String, String> workerEnv(String address, String routerBaseUrl) {
     return Map.of(
         WorkerConfig.TEMPORAL_ADDRESS,
@@ -96,7 +80,7 @@ public final class WorkerCrash {
         client.newWorkflowStub(
             SupervisedRunWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
-    WorkflowClient.start(run::run, request());
+    WorkflowClient.start(run::run, ScriptedWorkers.threeWorkerRun());
     return WorkflowStub.fromTyped(run);
   }
 

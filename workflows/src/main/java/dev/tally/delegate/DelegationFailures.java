@@ -8,5 +8,8 @@ public final class DelegationFailures {
   /** No sandbox can run this profile. */
   public static final String SANDBOX_NOT_CONFIGURED = "SandboxNotConfigured";
 
+  /** A research turn's answer is not the structured {@code {answer, facts, sources}} result. */
+  public static final String MALFORMED_RESEARCH_RESULT = "MalformedResearchResult";
+
   private DelegationFailures() {}
 }

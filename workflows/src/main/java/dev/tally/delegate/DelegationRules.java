@@ -123,6 +123,28 @@ public final class DelegationRules {
     JsonNode config = args.get("config");
     if (!absent(config) && !config.isObject()) {
       out.add("args.config: expected an object, got " + describe(config));
+    } else if (!absent(config)) {
+      gateConfig(out, config);
+    }
+  }
+
+  /** The KB gate's settings in a researcher's config; the rest of it goes to the harness as is. */
+  private static void gateConfig(List<String> out, JsonNode config) {
+    JsonNode min = config.get("minPassageChars");
+    if (!absent(min) && !(min.isIntegralNumber() && min.canConvertToInt() && min.asInt() >= 1)) {
+      out.add("args.config.minPassageChars: expected an integer >= 1, got " + describe(min));
+    }
+    JsonNode kinds = config.get("selfArtifactKinds");
+    if (absent(kinds)) {
+      return;
+    }
+    if (!kinds.isArray()) {
+      out.add(
+          "args.config.selfArtifactKinds: expected an array of strings, got " + describe(kinds));
+      return;
+    }
+    for (int i = 0; i < kinds.size(); i++) {
+      requiredText(out, "args.config.selfArtifactKinds[" + i + "]", kinds.get(i));
     }
   }
 

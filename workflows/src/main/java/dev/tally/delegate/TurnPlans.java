@@ -2,6 +2,12 @@ package dev.tally.delegate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.json.Json;
+import dev.tally.research.GroundedFacts;
+import dev.tally.research.KbGate;
+import dev.tally.research.KbGateOptions;
+import dev.tally.research.MalformedResearchResult;
+import dev.tally.research.ResearchFindings;
+import dev.tally.research.ResearchFindingsParser;
 import dev.tally.sandbox.CoderChecks;
 import dev.tally.sandbox.SandboxActivities;
 import dev.tally.sandbox.SandboxLease;
@@ -11,6 +17,8 @@ import dev.tally.sandbox.Settler;
 import dev.tally.sandbox.TurnPlan;
 import dev.tally.sandbox.TurnTick;
 import dev.tally.sandbox.ValidationReport;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -19,6 +27,11 @@ import java.util.function.Consumer;
  * {@code sandbox} worker profile of supervised runs, so both validate a change the same way.
  */
 public final class TurnPlans {
+  /** The {@code Workflow.getVersion} change id of grounded research settling. */
+  static final String GROUNDED_RESEARCH_CHANGE = "grounded-research";
+
+  static final int GROUNDED_RESEARCH = 1;
+
   private TurnPlans() {}
 
   /**
@@ -51,7 +64,7 @@ public final class TurnPlans {
         request.wallCapMs(),
         DelegationPolicies.DEFAULT_TICK_INTERVAL_MS,
         DelegationPolicies.DEFAULT_WALL_CAP_MS,
-        TurnPlans::settleResearch,
+        (lease, tick) -> settleResearch(lease, tick, gateOptionsOf(args)),
         onBound);
   }
 
@@ -90,13 +103,66 @@ public final class TurnPlans {
     return Settler.Settlement.accept(Json.CANONICAL.valueToTree(change), evidence);
   }
 
-  /** A research turn is kept when it answered something. */
-  private static Settler.Settlement settleResearch(SandboxLease lease, TurnTick tick) {
+  /**
+   * A research turn's answer is parsed as {@code {answer, facts, sources}} and every fact goes
+   * through the KB gate: accepted and vetoed facts are both in the result. An answer that does not
+   * parse is refused as {@code MalformedResearchResult} with the parse error. Histories from before
+   * grounded research keep their old settling (any non-blank answer, kept as text).
+   */
+  private static Settler.Settlement settleResearch(
+      SandboxLease lease, TurnTick tick, KbGateOptions gateOptions) {
     if (tick.text() == null || tick.text().isBlank()) {
       return Settler.Settlement.refuse("research turn answered nothing", null);
     }
-    ResearchAnswer answer = new ResearchAnswer(tick.text(), tick.result(), lease.ref().format());
-    return Settler.Settlement.accept(Json.CANONICAL.valueToTree(answer), null);
+    int version =
+        Workflow.getVersion(GROUNDED_RESEARCH_CHANGE, Workflow.DEFAULT_VERSION, GROUNDED_RESEARCH);
+    if (version == Workflow.DEFAULT_VERSION) {
+      ResearchAnswer answer =
+          ResearchAnswer.ungrounded(tick.text(), tick.result(), lease.ref().format());
+      return Settler.Settlement.accept(Json.CANONICAL.valueToTree(answer), null);
+    }
+    ResearchFindings findings;
+    try {
+      findings = ResearchFindingsParser.parse(tick.text());
+    } catch (MalformedResearchResult e) {
+      return Settler.Settlement.refuse(
+          DelegationFailures.MALFORMED_RESEARCH_RESULT, e.getMessage(), null);
+    }
+    GroundedFacts sorted = new KbGate(gateOptions, List.of()).sort(findings);
+    ResearchAnswer answer =
+        new ResearchAnswer(
+            findings.answer(),
+            tick.result(),
+            lease.ref().format(),
+            sorted.accepted(),
+            sorted.vetoed(),
+            findings.sources());
+    JsonNode evidence =
+        Json.CANONICAL
+            .createObjectNode()
+            .put("factsProposed", findings.facts().size())
+            .put("factsAccepted", sorted.accepted().size())
+            .put("factsVetoed", sorted.vetoed().size());
+    return Settler.Settlement.accept(Json.CANONICAL.valueToTree(answer), evidence);
+  }
+
+  /** The gate's floor settings from a researcher's {@code config} (validated before the run). */
+  static KbGateOptions gateOptionsOf(ResearchArgs args) {
+    JsonNode c = args.config();
+    if (c == null || !c.isObject()) {
+      return KbGateOptions.defaults();
+    }
+    JsonNode min = c.get("minPassageChars");
+    List<String> kinds = new ArrayList<>();
+    JsonNode self = c.get("selfArtifactKinds");
+    if (self != null && self.isArray()) {
+      self.forEach(k -> kinds.add(k.asText()));
+    }
+    return new KbGateOptions(
+        min != null && min.canConvertToInt()
+            ? min.asInt()
+            : KbGateOptions.DEFAULT_MIN_PASSAGE_CHARS,
+        kinds);
   }
 
   private static CoderChecks checksOf(CoderArgs args) {

@@ -39,6 +39,7 @@ public final class SandboxTurn {
   private boolean dispatched;
   private TurnUsage usage;
   private String text;
+  private boolean settledInBox;
 
   /**
    * @param sandbox the activity stub, with timeouts and retries already set by the caller
@@ -156,7 +157,9 @@ public final class SandboxTurn {
           null,
           null);
     }
-    return failed(SandboxFailures.VALIDATION_REFUSED, s.refusal(), s.evidence());
+    settledInBox = true;
+    String kind = s.refusalKind() == null ? SandboxFailures.VALIDATION_REFUSED : s.refusalKind();
+    return failed(kind, s.refusal(), s.evidence());
   }
 
   /**
@@ -169,7 +172,8 @@ public final class SandboxTurn {
     boolean endedInBox =
         outcome.isCompleted()
             || SandboxFailures.TURN_FAILED.equals(outcome.errorKind())
-            || SandboxFailures.VALIDATION_REFUSED.equals(outcome.errorKind());
+            || SandboxFailures.VALIDATION_REFUSED.equals(outcome.errorKind())
+            || settledInBox;
     boolean stopRemote = !endedInBox;
     String sandboxId = ref == null ? null : ref.sandboxId();
     String reason = outcome.errorMessage() == null ? outcome.state() : outcome.errorMessage();

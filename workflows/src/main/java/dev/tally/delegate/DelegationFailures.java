@@ -11,5 +11,11 @@ public final class DelegationFailures {
   /** A research turn's answer is not the structured {@code {answer, facts, sources}} result. */
   public static final String MALFORMED_RESEARCH_RESULT = "MalformedResearchResult";
 
+  /** A validated coder candidate was not approved by the reviewer gate. */
+  public static final String REVIEW_REJECTED = "ReviewRejected";
+
+  /** No candidate of a fanout survived validation (and review); each one's reason is listed. */
+  public static final String NO_ELIGIBLE_CANDIDATE = "NoEligibleCandidate";
+
   private DelegationFailures() {}
 }

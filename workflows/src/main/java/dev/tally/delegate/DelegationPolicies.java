@@ -72,6 +72,7 @@ public final class DelegationPolicies {
             "AcquireSandbox", acquire(),
             "DriveTurn", driveTurn(),
             "SettleTurn", settle(),
+            "ReviewChange", settle(),
             "CancelSession", cleanup(),
             "ReleaseSandbox", cleanup()));
   }

@@ -24,6 +24,7 @@ import java.util.List;
  * @param completedAt ISO-8601
  * @param turns each sandbox turn
  * @param feedback every feedback signal received while it ran, in order
+ * @param winner the session of the winning candidate (completed coder and researcher delegations)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,4 +40,5 @@ public record DelegationResult(
     String startedAt,
     String completedAt,
     List<TurnView> turns,
-    List<DelegationFeedback> feedback) {}
+    List<DelegationFeedback> feedback,
+    String winner) {}

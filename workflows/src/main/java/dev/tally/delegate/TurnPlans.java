@@ -1,6 +1,7 @@
 package dev.tally.delegate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.json.Json;
 import dev.tally.research.GroundedFacts;
 import dev.tally.research.KbGate;
@@ -9,6 +10,7 @@ import dev.tally.research.MalformedResearchResult;
 import dev.tally.research.ResearchFindings;
 import dev.tally.research.ResearchFindingsParser;
 import dev.tally.sandbox.CoderChecks;
+import dev.tally.sandbox.CoderReview;
 import dev.tally.sandbox.SandboxActivities;
 import dev.tally.sandbox.SandboxLease;
 import dev.tally.sandbox.SessionRef;
@@ -40,6 +42,15 @@ public final class TurnPlans {
    * @param onBound called with the session reference as soon as the box exists
    */
   public static TurnPlan forRequest(DelegationRequest request, Consumer<SessionRef> onBound) {
+    return forRequest(request, onBound, null);
+  }
+
+  /**
+   * The plan of a coder or researcher turn whose validated coder change also goes past {@code
+   * reviewer} (null for none) before it can be kept.
+   */
+  static TurnPlan forRequest(
+      DelegationRequest request, Consumer<SessionRef> onBound, CandidateReviewer reviewer) {
     String profile = request.profile();
     if (DelegationProfiles.CODER.equals(profile)) {
       CoderArgs args = Json.convert(request.args(), CoderArgs.class);
@@ -52,7 +63,7 @@ public final class TurnPlans {
           request.wallCapMs(),
           DelegationPolicies.DEFAULT_TICK_INTERVAL_MS,
           DelegationPolicies.DEFAULT_WALL_CAP_MS,
-          (lease, tick) -> settleCode(lease, tick, checks),
+          (lease, tick) -> settleCode(lease, tick, checks, reviewer),
           onBound);
     }
     ResearchArgs args = Json.convert(request.args(), ResearchArgs.class);
@@ -70,7 +81,7 @@ public final class TurnPlans {
 
   /** A coder turn's change goes through the validator in its box; only a valid one is kept. */
   private static Settler.Settlement settleCode(
-      SandboxLease lease, TurnTick tick, CoderChecks checks) {
+      SandboxLease lease, TurnTick tick, CoderChecks checks, CandidateReviewer reviewer) {
     SandboxActivities sandbox = DelegationPolicies.sandbox();
     ValidationReport report =
         sandbox.settleTurn(
@@ -91,6 +102,26 @@ public final class TurnPlans {
       return Settler.Settlement.refuse(
           "validation refused: " + String.join("; ", report.refusals()), evidence);
     }
+    CoderReview review = null;
+    if (reviewer != null) {
+      review = reviewer.review(lease, report);
+      ObjectNode withReview = (ObjectNode) evidence;
+      withReview.put("reviewer", reviewer.name());
+      withReview.set("review", Json.CANONICAL.valueToTree(review));
+      if (!review.approved()) {
+        return Settler.Settlement.refuse(
+            DelegationFailures.REVIEW_REJECTED,
+            "reviewer "
+                + reviewer.name()
+                + " did not approve: "
+                + review.recommendation()
+                + " (readiness "
+                + review.readiness()
+                + ")"
+                + (review.notes() == null ? "" : ": " + review.notes()),
+            evidence);
+      }
+    }
     CodeChange change =
         new CodeChange(
             tick.text(),
@@ -99,7 +130,8 @@ public final class TurnPlans {
             report.filesTouched(),
             report.diffLines(),
             report.checks(),
-            lease.ref().format());
+            lease.ref().format(),
+            review);
     return Settler.Settlement.accept(Json.CANONICAL.valueToTree(change), evidence);
   }
 

@@ -12,11 +12,15 @@ import dev.tally.delegate.DelegationStatus;
 import dev.tally.delegate.DelegationSubmitter;
 import dev.tally.delegate.DelegationWorkflowImpl;
 import dev.tally.delegate.TurnView;
+import dev.tally.export.EvalRunEvent;
+import dev.tally.export.ExportConfig;
+import dev.tally.export.ExportEvalRunsActivitiesImpl;
 import dev.tally.json.Json;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.UsdSource;
 import dev.tally.meter.RecordingMeter;
 import dev.tally.sandbox.harness.Harnesses;
+import dev.tally.supervise.EvalRunLabels;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -24,10 +28,12 @@ import io.temporal.worker.Worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +65,7 @@ class FanoutOnLocalSandboxTest {
   @TempDir Path tmp;
   private Path repo;
   private Path log;
+  private Path outbox;
   private final RecordingMeter meter = new RecordingMeter();
 
   @BeforeEach
@@ -96,7 +103,11 @@ class FanoutOnLocalSandboxTest {
             60_000,
             Duration.ofMinutes(1),
             Harnesses.parse(harnesses.toString(), null));
-    worker.registerActivitiesImplementations(SandboxActivitiesImpl.create(config), meter);
+    outbox = tmp.resolve("outbox/eval-runs.jsonl");
+    worker.registerActivitiesImplementations(
+        SandboxActivitiesImpl.create(config),
+        meter,
+        new ExportEvalRunsActivitiesImpl(new ExportConfig(null, null, outbox, null)));
     env.start();
   }
 
@@ -149,7 +160,12 @@ class FanoutOnLocalSandboxTest {
   @Test
   void smallestDiff_picksTheSmallCorrectChange_andCostIsTheSumOfTheCandidates(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
-    DelegationResult r = run(client, worker, fanout("smallest-diff", null));
+    DelegationResult r =
+        run(
+            client,
+            worker,
+            fanout("smallest-diff", null)
+                .withEvalRun(new EvalRunLabels("evals/fanout", Map.of("suite", "fanout"))));
 
     assertThat(r.status()).isEqualTo(DelegationStatus.COMPLETED);
     assertThat(winnerHarness(r)).isEqualTo("small");
@@ -179,6 +195,19 @@ class FanoutOnLocalSandboxTest {
     assertThat(models).containsExactly("m-wrong", "m-large", "claude-sonnet-4-5-20250929");
     assertThat(maxConcurrent()).isEqualTo(2);
     assertThat(Fixtures.sh(repo, "git worktree list").lines()).hasSize(1);
+    // One eval-run record, one generation per candidate: the patch's address, cost, duration.
+    EvalRunEvent record = r.evalRecord();
+    assertThat(record.status()).isEqualTo(EvalRunEvent.FINISHED);
+    assertThat(record.runDir()).isEqualTo("evals/fanout");
+    assertThat(record.generations()).hasSize(3);
+    assertThat(record.generations().get(2).surfaceHash())
+        .isEqualTo(Json.sha256Ref(change.patch().getBytes(StandardCharsets.UTF_8)));
+    assertThat(record.generations().get(0).surfaceHash()).isEmpty();
+    assertThat(record.generations().get(0).costUsd()).isEqualByComparingTo("0.03");
+    assertThat(record.generations().get(2).durationMs()).isPositive();
+    assertThat(record.totalCostUsd()).isEqualByComparingTo(r.costUsd());
+    // No key on this worker: the same payload waits in the outbox.
+    assertThat(Files.readString(outbox)).contains(r.taskId()).contains("\"finished\"");
   }
 
   @Test

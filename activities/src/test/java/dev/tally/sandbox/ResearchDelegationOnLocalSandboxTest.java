@@ -11,17 +11,21 @@ import dev.tally.delegate.DelegationSubmitter;
 import dev.tally.delegate.DelegationWorkflowImpl;
 import dev.tally.delegate.ResearchAnswer;
 import dev.tally.delegate.Submission;
+import dev.tally.export.ExportConfig;
+import dev.tally.export.ExportEvalRunsActivitiesImpl;
 import dev.tally.json.Json;
 import dev.tally.meter.RecordingMeter;
 import dev.tally.research.KbGate;
 import dev.tally.research.ResearchFact;
 import dev.tally.research.VetoedFact;
+import dev.tally.supervise.EvalRunLabels;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,14 +73,20 @@ class ResearchDelegationOnLocalSandboxTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     Path findings = Files.writeString(tmp.resolve("findings.txt"), FINDINGS);
     SandboxConfig config = Fixtures.config(tmp.resolve("data"), "cat '" + findings + "'");
-    worker.registerActivitiesImplementations(SandboxActivitiesImpl.create(config), meter);
+    Path outbox = tmp.resolve("outbox/eval-runs.jsonl");
+    worker.registerActivitiesImplementations(
+        SandboxActivitiesImpl.create(config),
+        meter,
+        new ExportEvalRunsActivitiesImpl(new ExportConfig(null, null, outbox, null)));
     env.start();
     ObjectNode args = Json.CANONICAL.createObjectNode();
     args.put("question", "How does Temporal keep workflow state?");
     args.put("namespace", "temporal-notes");
     args.putObject("config").putArray("selfArtifactKinds").add("spec");
     DelegationRequest request =
-        DelegationRequest.of(DelegationProfiles.RESEARCHER, args, null).withTiming(100L, null);
+        DelegationRequest.of(DelegationProfiles.RESEARCHER, args, null)
+            .withTiming(100L, null)
+            .withEvalRun(new EvalRunLabels(null, Map.of("suite", "research")));
 
     Submission s = DelegationSubmitter.submit(client, worker.getTaskQueue(), request);
     DelegationResult r =
@@ -97,6 +107,18 @@ class ResearchDelegationOnLocalSandboxTest {
     assertThat(circular.fact().claim()).isEqualTo("limit restated");
     assertThat(circular.vetoedBy()).isEqualTo(KbGate.NO_CIRCULAR_CITATION);
     assertThat(circular.reason()).contains("'spec'");
+    // Its eval-run record: one generation, the answer's content address, the cost unknown (a
+    // floor: this harness reports no usage), waiting in the outbox.
+    assertThat(r.evalRecord().generations())
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.surfaceHash()).isEqualTo(Json.contentRef(r.result()));
+              assertThat(g.costUsd()).isEqualByComparingTo("0");
+            });
+    assertThat(r.costUsd()).isNull();
+    assertThat(r.spent().usdSource()).isEqualTo(dev.tally.ledger.UsdSource.UNKNOWN);
+    assertThat(Files.readString(outbox)).contains(s.taskId());
     // The turn's evidence counts what the gate saw.
     assertThat(r.turns())
         .singleElement()

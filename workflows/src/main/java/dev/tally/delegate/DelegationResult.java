@@ -3,6 +3,7 @@ package dev.tally.delegate;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.export.EvalRunEvent;
 import dev.tally.ledger.Spend;
 import java.math.BigDecimal;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.List;
  * @param turns each sandbox turn
  * @param feedback every feedback signal received while it ran, in order
  * @param winner the session of the winning candidate (completed coder and researcher delegations)
+ * @param evalRecord the eval-run record it exported, when the request asked for one
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -41,4 +43,25 @@ public record DelegationResult(
     String completedAt,
     List<TurnView> turns,
     List<DelegationFeedback> feedback,
-    String winner) {}
+    String winner,
+    EvalRunEvent evalRecord) {
+
+  /** This result carrying the eval-run record it exported. */
+  DelegationResult withEvalRecord(EvalRunEvent record) {
+    return new DelegationResult(
+        taskId,
+        profile,
+        namespace,
+        status,
+        result,
+        error,
+        costUsd,
+        spent,
+        startedAt,
+        completedAt,
+        turns,
+        feedback,
+        winner,
+        record);
+  }
+}

@@ -1,6 +1,12 @@
 package dev.tally.delegate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.export.EvalRunBatch;
+import dev.tally.export.EvalRunEvent;
+import dev.tally.export.EvalRunEvents;
+import dev.tally.export.ExportEvalRunsActivities;
+import dev.tally.export.ExportPolicies;
+import dev.tally.export.ExportReceipt;
 import dev.tally.json.Json;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.BudgetPool;
@@ -18,6 +24,7 @@ import dev.tally.sandbox.TurnPlan;
 import dev.tally.sandbox.TurnUsage;
 import dev.tally.supervise.CancelRequest;
 import dev.tally.supervise.Policies;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
@@ -25,6 +32,7 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +85,7 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
   private int activeTurns;
   private String winner;
   private final Map<String, Double> scores = new LinkedHashMap<>();
+  private final Map<String, Long> durationsMs = new LinkedHashMap<>();
   private final List<ModelReviewer.ReviewSpend> reviewSpends = new ArrayList<>();
 
   @Override
@@ -138,7 +147,70 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       cancelReason = "cancelled through Temporal";
     }
     meterTurns();
-    return conclude();
+    return exportEval(conclude());
+  }
+
+  /**
+   * Files the delegation's eval-run record when its request asked for one: one generation per
+   * candidate. An export never fails the delegation; the record stays in the result either way,
+   * which is where a later gate decision finds it.
+   */
+  private DelegationResult exportEval(DelegationResult r) {
+    if (fanoutVersion == Workflow.DEFAULT_VERSION || request.evalRun() == null) {
+      return r;
+    }
+    List<EvalRunEvents.DelegationCandidate> candidates = new ArrayList<>();
+    for (TurnView t : r.turns()) {
+      TurnOutcome o = outcomes.get(t.sessionId());
+      Spend spend = t.spent();
+      candidates.add(
+          new EvalRunEvents.DelegationCandidate(
+              t.sessionId(),
+              t.harness(),
+              o == null ? "cancelled" : o.state(),
+              o == null ? null : o.errorMessage(),
+              surfaceHash(o),
+              t.score() == null ? 0.0 : t.score(),
+              spend == null ? BigDecimal.ZERO : spend.usd(),
+              durationsMs.getOrDefault(t.sessionId(), 0L)));
+    }
+    long endedAtMs = Workflow.currentTimeMillis();
+    EvalRunEvent event =
+        EvalRunEvents.forDelegation(
+            taskId,
+            request.evalRun(),
+            r.error() == null ? null : r.error().kind() + ": " + r.error().message(),
+            candidates,
+            spent() == null ? BigDecimal.ZERO : spent().usd(),
+            Instant.parse(startedAt).toEpochMilli(),
+            endedAtMs);
+    ExportEvalRunsActivities export =
+        Workflow.newActivityStub(
+            ExportEvalRunsActivities.class,
+            ExportPolicies.exportEvalRuns("eval export: " + event.status()));
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                ExportReceipt receipt = export.exportEvalRuns(EvalRunBatch.of(event));
+                log.info("{}: eval export {}", taskId, receipt.delivery());
+              } catch (ActivityFailure failure) {
+                log.warn("{}: eval export failed: {}", taskId, failure.getCause());
+              }
+            })
+        .run();
+    return r.withEvalRecord(event);
+  }
+
+  /** A candidate's content address: its patch's for a coder, its whole output's otherwise. */
+  private static String surfaceHash(TurnOutcome o) {
+    if (o == null || o.output() == null) {
+      return "";
+    }
+    JsonNode patch = o.output().get("patch");
+    if (patch != null && patch.isTextual()) {
+      return Json.sha256Ref(patch.asText().getBytes(StandardCharsets.UTF_8));
+    }
+    return Json.contentRef(o.output());
   }
 
   /**
@@ -154,10 +226,12 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       }
     }
     activeTurns++;
+    long began = Workflow.currentTimeMillis();
     try {
       return turn.run(plan);
     } finally {
       activeTurns--;
+      durationsMs.put(turn.sessionId(), Workflow.currentTimeMillis() - began);
     }
   }
 
@@ -323,7 +397,8 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
         completedAt,
         turnViews(),
         List.copyOf(feedback),
-        winner);
+        winner,
+        null);
   }
 
   private DelegationError cancelledError() {

@@ -3,6 +3,11 @@ package dev.tally.delegate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.export.EvalRunBatch;
+import dev.tally.export.EvalRunEvent;
+import dev.tally.export.ExportEvalRunsActivities;
+import dev.tally.export.ExportReceipt;
+import dev.tally.export.RunHistory;
 import dev.tally.json.Json;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.UsdSource;
@@ -17,9 +22,11 @@ import dev.tally.sandbox.TurnTick;
 import dev.tally.sandbox.TurnUsage;
 import dev.tally.sandbox.ValidationReport;
 import dev.tally.supervise.CancelRequest;
+import dev.tally.supervise.EvalRunLabels;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -27,6 +34,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,8 +82,21 @@ class DelegationFanoutTest {
     }
   }
 
+  /** The eval-run port's edge: what was posted. */
+  static final class RecordingExport implements ExportEvalRunsActivities {
+    final List<EvalRunBatch> batches = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public ExportReceipt exportEvalRuns(EvalRunBatch batch) {
+      batches.add(batch);
+      return new ExportReceipt(ExportReceipt.QUEUED, 0, batch.events().size(), List.of());
+    }
+  }
+
+  private final RecordingExport export = new RecordingExport();
+
   private void start(TestWorkflowEnvironment env, Worker worker) {
-    worker.registerActivitiesImplementations(sandbox, meter, router);
+    worker.registerActivitiesImplementations(sandbox, meter, router, export);
     env.start();
   }
 
@@ -145,6 +166,46 @@ class DelegationFanoutTest {
     assertThat(r.costUsd()).isEqualByComparingTo("0.03");
     assertThat(sandbox.calls()).filteredOn(c -> c.startsWith("review ")).hasSize(3);
     HistoryCapture.save("delegation-fanout-reviewed", client.fetchHistory(id));
+  }
+
+  @Test
+  void evalRun_exportsOneRecordPerDelegation_andItsHistoryGivesItBackForAGateDecision(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    String id = "dlg-fanout-eval";
+    for (int v = 1; v <= 2; v++) {
+      sandbox.script(
+          DelegationIds.sessionId(id, v),
+          TurnTick.completed("v" + v, null, new TurnUsage(100, 10, new BigDecimal("0.01"), "m")));
+    }
+    sandbox.settleWith(r -> valid(r.baseCommit(), r.sessionId().endsWith("-v1") ? 4 : 2));
+    start(env, worker);
+
+    DelegationResult r =
+        stub(client, worker, id)
+            .run(
+                fanout(2, 2, null, "smallest-diff")
+                    .withEvalRun(new EvalRunLabels("evals/d", Map.of("team", "a"))));
+
+    assertThat(export.batches)
+        .singleElement()
+        .satisfies(
+            b -> {
+              EvalRunEvent e = b.events().get(0);
+              assertThat(e.runId()).isEqualTo(id);
+              assertThat(e.status()).isEqualTo(EvalRunEvent.FINISHED);
+              assertThat(e.labels()).containsEntry("team", "a");
+              assertThat(e.generations()).hasSize(2);
+              assertThat(e.generations().get(1).compositeMean())
+                  .isEqualTo(r.turns().get(1).score());
+              assertThat(e.totalCostUsd()).isEqualByComparingTo("0.02");
+            });
+    assertThat(r.evalRecord()).isEqualTo(export.batches.get(0).events().get(0));
+    WorkflowExecutionHistory history = client.fetchHistory(id);
+    EvalRunEvent rebuilt = RunHistory.parse(history.toJson(false)).evalRecord(id, 0);
+    assertThat(rebuilt).isEqualTo(r.evalRecord());
+    assertThat(rebuilt.gateDecided("ship", 0.1, "2026-12-02T00:00:00Z").status())
+        .isEqualTo(EvalRunEvent.GATE_DECIDED);
+    HistoryCapture.save("delegation-fanout-eval", history);
   }
 
   @Test

@@ -124,4 +124,41 @@ class ResearchDelegationOnLocalSandboxTest {
         .singleElement()
         .satisfies(t -> assertThat(t.evidence().get("factsVetoed").asInt()).isEqualTo(2));
   }
+
+  @Test
+  void commandJudge_vetoesAFactTheFloorAccepted_namingItselfAndItsReason(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    Path findings = Files.writeString(tmp.resolve("findings.txt"), FINDINGS);
+    SandboxConfig config = Fixtures.config(tmp.resolve("data"), "cat '" + findings + "'");
+    worker.registerActivitiesImplementations(SandboxActivitiesImpl.create(config), meter);
+    env.start();
+    String judge =
+        "if grep -q '\"claim\":\"replay\"' \"$TALLY_FACT_FILE\"; then"
+            + " echo '{\"accept\":false,\"reason\":\"replay is not about storage\"}';"
+            + " else echo checked; echo '{\"accept\":true}'; fi";
+    ObjectNode args = Json.CANONICAL.createObjectNode();
+    args.put("question", "How does Temporal keep workflow state?");
+    args.put("namespace", "temporal-notes");
+    ObjectNode c = args.putObject("config");
+    c.putArray("selfArtifactKinds").add("spec");
+    c.putArray("judges").addObject().put("kind", "command").put("cmd", judge);
+    DelegationRequest request =
+        DelegationRequest.of(DelegationProfiles.RESEARCHER, args, null).withTiming(100L, null);
+
+    Submission s = DelegationSubmitter.submit(client, worker.getTaskQueue(), request);
+    DelegationResult r =
+        client.newUntypedWorkflowStub(s.taskId()).getResult(DelegationResult.class);
+
+    assertThat(r.status()).isEqualTo(DelegationStatus.COMPLETED);
+    ResearchAnswer answer = Json.convert(r.result(), ResearchAnswer.class);
+    assertThat(answer.accepted())
+        .extracting(ResearchFact::claim)
+        .containsExactly("histories are append-only", "default history limit");
+    // The floor's vetoes come first in proposal order; the judge saw only what the floor passed.
+    assertThat(answer.vetoed())
+        .extracting(VetoedFact::vetoedBy)
+        .containsExactly("command:" + judge, KbGate.PASSAGE_PRESENT, KbGate.NO_CIRCULAR_CITATION);
+    assertThat(answer.vetoed().get(0).fact().claim()).isEqualTo("replay");
+    assertThat(answer.vetoed().get(0).reason()).isEqualTo("replay is not about storage");
+  }
 }

@@ -73,6 +73,7 @@ public final class DelegationPolicies {
             "DriveTurn", driveTurn(),
             "SettleTurn", settle(),
             "ReviewChange", settle(),
+            "JudgeFact", settle(),
             "CancelSession", cleanup(),
             "ReleaseSandbox", cleanup()));
   }

@@ -169,6 +169,24 @@ public final class DelegationRules {
     }
   }
 
+  /** A KB-gate judge: the same two kinds as a reviewer. */
+  private static void judge(List<String> out, String where, JsonNode j) {
+    if (!j.isObject()) {
+      out.add(
+          where + ": expected {kind: command, cmd} or {kind: model, model}, got " + describe(j));
+      return;
+    }
+    onlyKnown(out, where, j, REVIEWER_FIELDS);
+    String kind = j.path("kind").asText("");
+    if (CoderArgs.Reviewer.COMMAND.equals(kind)) {
+      requiredText(out, where + ".cmd", j.get("cmd"));
+    } else if (CoderArgs.Reviewer.MODEL.equals(kind)) {
+      requiredText(out, where + ".model", j.get("model"));
+    } else {
+      out.add(where + ".kind: expected 'command' or 'model', got " + describe(j.get("kind")));
+    }
+  }
+
   private static void reviewer(List<String> out, JsonNode r) {
     if (!r.isObject()) {
       out.add(
@@ -226,6 +244,19 @@ public final class DelegationRules {
   /** The KB gate's settings in a researcher's config; the rest of it goes to the harness as is. */
   private static void gateConfig(List<String> out, JsonNode config) {
     fanout(out, config);
+    JsonNode judges = config.get("judges");
+    if (!absent(judges)) {
+      if (!judges.isArray()) {
+        out.add(
+            "args.config.judges: expected an array of {kind: command, cmd} or {kind: model,"
+                + " model}, got "
+                + describe(judges));
+      } else {
+        for (int i = 0; i < judges.size(); i++) {
+          judge(out, "args.config.judges[" + i + "]", judges.get(i));
+        }
+      }
+    }
     JsonNode min = config.get("minPassageChars");
     if (!absent(min) && !(min.isIntegralNumber() && min.canConvertToInt() && min.asInt() >= 1)) {
       out.add("args.config.minPassageChars: expected an integer >= 1, got " + describe(min));

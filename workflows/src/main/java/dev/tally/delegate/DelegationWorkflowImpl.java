@@ -14,9 +14,11 @@ import dev.tally.ledger.Ledger;
 import dev.tally.ledger.Spend;
 import dev.tally.meter.MeterActivities;
 import dev.tally.meter.MeterBatch;
+import dev.tally.research.FactJudge;
 import dev.tally.sandbox.CoderReview;
 import dev.tally.sandbox.SandboxActivities;
 import dev.tally.sandbox.SandboxFailures;
+import dev.tally.sandbox.SandboxLease;
 import dev.tally.sandbox.SandboxTurn;
 import dev.tally.sandbox.SessionRef;
 import dev.tally.sandbox.TurnOutcome;
@@ -127,7 +129,9 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
         fanoutVersion == Workflow.DEFAULT_VERSION
             ? FanoutPlan.legacy(variants)
             : FanoutPlan.of(request, variants);
-    TurnPlan plan = TurnPlans.forRequest(request, this::bound, reviewerOf(request, sandbox));
+    TurnPlan plan =
+        TurnPlans.forRequest(
+            request, this::bound, reviewerOf(request, sandbox), judgesOf(request, sandbox));
     for (int v = 1; v <= variants; v++) {
       turns.add(
           new SandboxTurn(
@@ -248,6 +252,31 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     return new ModelReviewer(taskId, goal, r.model(), reviewSpends::add);
   }
 
+  /**
+   * The KB-gate judges of a researcher's {@code config.judges}, made per box: a command judge runs
+   * in the session's box, a model judge is metered on this delegation's ledger.
+   */
+  private java.util.function.Function<SandboxLease, List<FactJudge>> judgesOf(
+      DelegationRequest request, SandboxActivities sandbox) {
+    JsonNode specs = request.args().path("config").path("judges");
+    if (fanoutVersion == Workflow.DEFAULT_VERSION || !specs.isArray() || specs.isEmpty()) {
+      return lease -> List.of();
+    }
+    return lease -> {
+      List<FactJudge> judges = new ArrayList<>();
+      for (JsonNode j : specs) {
+        if (CoderArgs.Reviewer.COMMAND.equals(j.path("kind").asText())) {
+          judges.add(new CommandFactJudge(sandbox, lease, j.path("cmd").asText()));
+        } else {
+          judges.add(
+              new ModelFactJudge(
+                  taskId, lease.sessionId(), j.path("model").asText(), reviewSpends::add));
+        }
+      }
+      return judges;
+    };
+  }
+
   /** The box exists: the delegation is running, and its session reference goes into history. */
   private void bound(SessionRef ref) {
     if (DelegationStatus.PENDING.equals(status)) {
@@ -271,11 +300,11 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       String model = o.usage() != null && o.usage().model() != null ? o.usage().model() : "sandbox";
       ledger.metered(o.sessionId(), spend, model, index);
     }
-    // A model reviewer's calls are the delegation's spend too: each is its own metered entry.
+    // A model reviewer's or judge's calls are the delegation's spend too: each its own entry.
     for (ModelReviewer.ReviewSpend r : reviewSpends) {
       index++;
       pool.observe(r.spend());
-      ledger.metered(r.sessionId() + ":review", r.spend(), r.model(), index);
+      ledger.metered(r.nodeId(), r.spend(), r.model(), index);
     }
     if (ledger.hasUnwritten()) {
       MeterBatch batch = new MeterBatch(ledger.runId(), ledger.takeUnwritten());
@@ -488,7 +517,7 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
   private Spend candidateSpend(TurnOutcome o) {
     Spend total = o.dispatched() ? TurnUsage.spendOf(o.usage()) : null;
     for (ModelReviewer.ReviewSpend r : reviewSpends) {
-      if (r.sessionId().equals(o.sessionId())) {
+      if (r.nodeId().startsWith(o.sessionId() + ":")) {
         total = total == null ? r.spend() : total.plus(r.spend());
       }
     }

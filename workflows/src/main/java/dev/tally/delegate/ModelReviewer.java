@@ -30,8 +30,12 @@ final class ModelReviewer implements CandidateReviewer {
   private final String model;
   private final Consumer<ReviewSpend> onSpend;
 
-  /** What one review cost, for the ledger. */
-  record ReviewSpend(String sessionId, Spend spend, String model) {}
+  /**
+   * What one model call on behalf of a candidate cost, for the ledger.
+   *
+   * @param nodeId the ledger node: {@code <session>:review} or {@code <session>:judge}
+   */
+  record ReviewSpend(String nodeId, Spend spend, String model) {}
 
   ModelReviewer(String runId, String goal, String model, Consumer<ReviewSpend> onSpend) {
     this.runId = runId;
@@ -65,12 +69,14 @@ final class ModelReviewer implements CandidateReviewer {
         throw e;
       }
       // The call may have been billed without a receipt: it is on the ledger as unknown.
-      onSpend.accept(new ReviewSpend(lease.sessionId(), Spend.unknown(0), model));
+      onSpend.accept(new ReviewSpend(lease.sessionId() + ":review", Spend.unknown(0), model));
       return CoderReview.failed("reviewer model call failed: " + e.getCause().getMessage());
     }
     onSpend.accept(
         new ReviewSpend(
-            lease.sessionId(), reply.spend(0), reply.model() == null ? model : reply.model()));
+            lease.sessionId() + ":review",
+            reply.spend(0),
+            reply.model() == null ? model : reply.model()));
     return CoderReviews.parse(reply.content());
   }
 

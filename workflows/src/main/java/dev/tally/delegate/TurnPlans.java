@@ -3,6 +3,7 @@ package dev.tally.delegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.json.Json;
+import dev.tally.research.FactJudge;
 import dev.tally.research.GroundedFacts;
 import dev.tally.research.KbGate;
 import dev.tally.research.KbGateOptions;
@@ -23,6 +24,7 @@ import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * How a coder or researcher turn is planned and settled, shared by {@code Delegation} and by the
@@ -51,6 +53,18 @@ public final class TurnPlans {
    */
   static TurnPlan forRequest(
       DelegationRequest request, Consumer<SessionRef> onBound, CandidateReviewer reviewer) {
+    return forRequest(request, onBound, reviewer, lease -> List.of());
+  }
+
+  /**
+   * The plan of a coder or researcher turn; a research turn's facts also go past the judges {@code
+   * judges} makes for its box.
+   */
+  static TurnPlan forRequest(
+      DelegationRequest request,
+      Consumer<SessionRef> onBound,
+      CandidateReviewer reviewer,
+      Function<SandboxLease, List<FactJudge>> judges) {
     String profile = request.profile();
     if (DelegationProfiles.CODER.equals(profile)) {
       CoderArgs args = Json.convert(request.args(), CoderArgs.class);
@@ -75,7 +89,7 @@ public final class TurnPlans {
         request.wallCapMs(),
         DelegationPolicies.DEFAULT_TICK_INTERVAL_MS,
         DelegationPolicies.DEFAULT_WALL_CAP_MS,
-        (lease, tick) -> settleResearch(lease, tick, gateOptionsOf(args)),
+        (lease, tick) -> settleResearch(lease, tick, gateOptionsOf(args), judges),
         onBound);
   }
 
@@ -142,7 +156,10 @@ public final class TurnPlans {
    * grounded research keep their old settling (any non-blank answer, kept as text).
    */
   private static Settler.Settlement settleResearch(
-      SandboxLease lease, TurnTick tick, KbGateOptions gateOptions) {
+      SandboxLease lease,
+      TurnTick tick,
+      KbGateOptions gateOptions,
+      Function<SandboxLease, List<FactJudge>> judges) {
     if (tick.text() == null || tick.text().isBlank()) {
       return Settler.Settlement.refuse("research turn answered nothing", null);
     }
@@ -160,7 +177,7 @@ public final class TurnPlans {
       return Settler.Settlement.refuse(
           DelegationFailures.MALFORMED_RESEARCH_RESULT, e.getMessage(), null);
     }
-    GroundedFacts sorted = new KbGate(gateOptions, List.of()).sort(findings);
+    GroundedFacts sorted = new KbGate(gateOptions, judges.apply(lease)).sort(findings);
     ResearchAnswer answer =
         new ResearchAnswer(
             findings.answer(),

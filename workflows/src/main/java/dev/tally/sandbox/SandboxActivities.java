@@ -36,6 +36,13 @@ public interface SandboxActivities {
   @ActivityMethod(name = "ReviewChange")
   CoderReview reviewChange(ReviewChangeRequest request);
 
+  /**
+   * Activity type {@code JudgeFact}: runs a KB-gate judge command in a research session's box.
+   * Fail-closed: a judge that fails or prints no usable verdict does not accept.
+   */
+  @ActivityMethod(name = "JudgeFact")
+  FactJudgement judgeFact(JudgeFactRequest request);
+
   /** Activity type {@code CancelSession}: stops the session's turn for good (kills the harness). */
   @ActivityMethod(name = "CancelSession")
   SessionReceipt cancelSession(SessionRequest request);

@@ -209,6 +209,45 @@ class DelegationFanoutTest {
   }
 
   @Test
+  void modelJudge_withAnUnusableReply_vetoesFailClosed_andIsMeteredOnTheLedger(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    String id = "dlg-research-model-judge";
+    sandbox.script(
+        DelegationIds.sessionId(id, 1),
+        TurnTick.completed(DelegationWorkflowTest.FINDINGS, null, null));
+    start(env, worker);
+    DelegationRequest request = DelegationWorkflowTest.research("how tall is it?");
+    ((ObjectNode) request.args())
+        .putObject("config")
+        .putArray("judges")
+        .addObject()
+        .put("kind", "model")
+        .put("model", "judge-1");
+
+    DelegationResult r = stub(client, worker, id).run(request);
+
+    assertThat(r.status()).isEqualTo(DelegationStatus.COMPLETED);
+    ResearchAnswer answer = Json.convert(r.result(), ResearchAnswer.class);
+    assertThat(answer.accepted()).isEmpty();
+    // The one fact past the floor reached the judge, whose reply was not {accept, reason?}.
+    assertThat(answer.vetoed().get(0).vetoedBy()).isEqualTo("model:judge-1");
+    assertThat(answer.vetoed().get(0).reason()).startsWith("judge reply: expected {accept");
+    assertThat(router.requests).hasSize(1);
+    List<LedgerEntry.Metered> metered =
+        meter.batches().stream()
+            .flatMap(b -> b.entries().stream())
+            .map(LedgerEntry.Metered.class::cast)
+            .toList();
+    assertThat(metered)
+        .extracting(LedgerEntry.Metered::id)
+        .containsExactly(DelegationIds.sessionId(id, 1), DelegationIds.sessionId(id, 1) + ":judge");
+    assertThat(metered.get(1).spend().usd()).isEqualByComparingTo("0.004");
+    // The harness reported nothing, so the whole is a floor: unknown, not the judge's $0.004.
+    assertThat(r.costUsd()).isNull();
+    assertThat(r.spent().usd()).isEqualByComparingTo("0.004");
+  }
+
+  @Test
   void cancel_whileCandidatesWaitForTheCap_noneOfThemEverAsksForABox(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     String id = "dlg-fanout-cancel";

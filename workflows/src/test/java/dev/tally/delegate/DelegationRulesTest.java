@@ -79,6 +79,19 @@ class DelegationRulesTest {
   }
 
   @Test
+  void researcher_judges_eachBadOneNamed() {
+    assertThat(
+            problems(
+                "researcher",
+                "{\"question\":\"q\",\"namespace\":\"n\",\"config\":{\"judges\":["
+                    + "{\"kind\":\"command\",\"cmd\":\"./check\"},{\"kind\":\"oracle\"},"
+                    + "{\"kind\":\"model\"}]}}"))
+        .containsExactly(
+            "args.config.judges[1].kind: expected 'command' or 'model', got \"oracle\"",
+            "args.config.judges[2].model: expected a non-blank string, got nothing");
+  }
+
+  @Test
   void researcher_gateConfig_badValuesNamed() {
     assertThat(
             problems(

@@ -72,7 +72,8 @@ class DelegationSubmitterTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     DelegationRequest request = DelegationWorkflowTest.research("what is 6 x 7?");
     String taskId = DelegationIds.taskId(request);
-    sandbox.script(DelegationIds.sessionId(taskId, 1), TurnTick.completed(answer("42"), null, null));
+    sandbox.script(
+        DelegationIds.sessionId(taskId, 1), TurnTick.completed(answer("42"), null, null));
     start(env, worker);
     DelegationSubmitter.submit(client, worker.getTaskQueue(), request);
     awaitEnd(client, taskId);

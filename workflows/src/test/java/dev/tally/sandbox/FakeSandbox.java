@@ -144,6 +144,12 @@ public final class FakeSandbox implements SandboxActivities {
   }
 
   @Override
+  public FactJudgement judgeFact(JudgeFactRequest request) {
+    calls.add("judge " + request.sessionId());
+    return new FactJudgement(true, null);
+  }
+
+  @Override
   public SessionReceipt cancelSession(SessionRequest request) {
     calls.add("cancel " + request.sessionId());
     cancels.add(request);

@@ -317,7 +317,7 @@ public final class LocalProcessSandbox implements SandboxProvider {
   }
 
   private TurnTick finish(Session s, int exitCode, long dispatchedAt) {
-    HarnessOutput decoded = HarnessTurns.decode(s.control(), harnessFor(lease(s)), model(s));
+    HarnessOutput decoded = HarnessTurns.decode(s.control(), harnessFor(harnessName(s)), model(s));
     TurnUsage usage = decoded.usage();
     String stderr = Commands.tail(s.file("stderr"), STDERR_TAIL_BYTES).strip();
     if (exitCode != 0) {
@@ -336,8 +336,8 @@ public final class LocalProcessSandbox implements SandboxProvider {
     if (!stderr.isEmpty()) {
       result.put("stderrTail", stderr);
     }
-    result.put("harness", harnessFor(lease(s)).name());
-    result.put("usageDecoder", harnessFor(lease(s)).decoder().name());
+    result.put("harness", harnessFor(harnessName(s)).name());
+    result.put("usageDecoder", harnessFor(harnessName(s)).decoder().name());
     return persist(s, TurnTick.completed(HarnessTurns.tail(decoded.text()), result, usage));
   }
 
@@ -541,7 +541,7 @@ public final class LocalProcessSandbox implements SandboxProvider {
                         + "'"));
   }
 
-  private static String lease(Session s) {
+  private static String harnessName(Session s) {
     return readLease(s).map(LeaseRecord::harness).orElse(null);
   }
 

@@ -10,6 +10,7 @@ import dev.tally.delegate.DelegationRequest;
 import dev.tally.delegate.DelegationResult;
 import dev.tally.delegate.DelegationStatus;
 import dev.tally.delegate.DelegationSubmitter;
+import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.delegate.DelegationWorkflowImpl;
 import dev.tally.delegate.TurnView;
 import dev.tally.export.EvalRunEvent;
@@ -20,6 +21,7 @@ import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.UsdSource;
 import dev.tally.meter.RecordingMeter;
 import dev.tally.sandbox.harness.Harnesses;
+import dev.tally.supervise.CancelRequest;
 import dev.tally.supervise.EvalRunLabels;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -92,6 +94,7 @@ class FanoutOnLocalSandboxTest {
                 + " i=$((i+1)); done;"
                 + " printf '{\"inputTokens\":500,\"outputTokens\":90,\"costUsd\":0.02,\"model\":\"m-large\"}'"
                 + " > \"$TALLY_USAGE_FILE\""));
+    harnesses.put("sleeper", "echo \"$$\" >> '" + tmp.resolve("sleepers") + "'; sleep 300");
     ObjectNode small = harnesses.putObject("small");
     small.put("command", logged("printf 'hello\\n' >> README.md; cat '" + claudeSample + "'"));
     small.put("usage", "claude-code");
@@ -279,5 +282,33 @@ class FanoutOnLocalSandboxTest {
     }
     assertThat(running).as("every harness that started also ended").isZero();
     return max;
+  }
+
+  @Test
+  void cancel_reachesEveryCandidate_runningOnesAreKilledAndQueuedOnesNeverStart(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
+    DelegationRequest request = fanout(null, null);
+    ObjectNode config = (ObjectNode) request.args().get("config");
+    config.putArray("harnesses").add("sleeper");
+    String id = DelegationSubmitter.submit(client, worker.getTaskQueue(), request).taskId();
+    Path sleepers = tmp.resolve("sleepers");
+    for (int i = 0;
+        i < 600 && (!Files.exists(sleepers) || Files.readAllLines(sleepers).size() < 2);
+        i++) {
+      Thread.sleep(50);
+    }
+    List<Long> pids = Files.readAllLines(sleepers).stream().map(Long::parseLong).toList();
+    assertThat(pids).hasSize(2).allSatisfy(pid -> assertThat(Fixtures.running(pid)).isTrue());
+
+    client.newWorkflowStub(DelegationWorkflow.class, id).cancel(new CancelRequest("stop all"));
+    DelegationResult r = client.newUntypedWorkflowStub(id).getResult(DelegationResult.class);
+
+    assertThat(r.status()).isEqualTo(DelegationStatus.CANCELLED);
+    assertThat(pids).allSatisfy(pid -> assertThat(Fixtures.running(pid)).isFalse());
+    // The third candidate waited for the cap and never started: no harness, no box.
+    assertThat(Files.readAllLines(sleepers)).hasSize(2);
+    assertThat(tmp.resolve("data/sandboxes/" + id + "-v3/control/lease.json")).doesNotExist();
+    assertThat(r.turns()).extracting(TurnView::phase).containsOnly("cancelled");
+    assertThat(Fixtures.sh(repo, "git worktree list").lines()).hasSize(1);
   }
 }

@@ -301,10 +301,16 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       ledger.metered(o.sessionId(), spend, model, index);
     }
     // A model reviewer's or judge's calls are the delegation's spend too: each its own entry.
-    for (ModelReviewer.ReviewSpend r : reviewSpends) {
-      index++;
-      pool.observe(r.spend());
-      ledger.metered(r.nodeId(), r.spend(), r.model(), index);
+    // In candidate order, not in the order the calls happened to finish, so every run of the
+    // same delegation writes its ledger in the same order.
+    for (SandboxTurn turn : turns) {
+      for (ModelReviewer.ReviewSpend r : reviewSpends) {
+        if (r.nodeId().startsWith(turn.sessionId() + ":")) {
+          index++;
+          pool.observe(r.spend());
+          ledger.metered(r.nodeId(), r.spend(), r.model(), index);
+        }
+      }
     }
     if (ledger.hasUnwritten()) {
       MeterBatch batch = new MeterBatch(ledger.runId(), ledger.takeUnwritten());

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -396,7 +397,11 @@ public final class LocalProcessSandbox implements SandboxProvider {
       Path repoTop = Path.of(top.stdout().strip());
       String prefix = git(repoRoot, "rev-parse", "--show-prefix").stdout().strip();
       String base = head.stdout().strip();
-      CommandResult add = git(repoTop, "worktree", "add", "--detach", s.work().toString(), base);
+      CommandResult add =
+          onRepository(
+              repoTop,
+              heartbeat,
+              () -> git(repoTop, "worktree", "add", "--detach", s.work().toString(), base));
       if (add.exitCode() != 0) {
         throw new SandboxException(
             SandboxFailures.SANDBOX_UNAVAILABLE,
@@ -427,12 +432,31 @@ public final class LocalProcessSandbox implements SandboxProvider {
         s.id(), sandboxId(s), "copy", s.work().toString(), s.work().toString(), base);
   }
 
+  /**
+   * Runs a {@code git worktree} change on {@code repoTop} holding that repository's lock: git names
+   * a new worktree's admin directory after its last path segment, and two candidates of one fanout
+   * adding theirs at once race for the same name.
+   */
+  private <T> T onRepository(Path repoTop, Runnable heartbeat, Supplier<T> body) {
+    String key =
+        Json.sha256Ref(
+                repoTop.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8))
+            .substring("sha256:".length(), "sha256:".length() + 16);
+    return SessionLock.with(
+        sessions.resolve(".repo-locks").resolve(key + ".lock"), heartbeat, body);
+  }
+
   private void removeWorkingCopy(Session s, Optional<LeaseRecord> lease) {
     if (lease.isPresent() && "git".equals(lease.get().mode()) && Files.exists(s.work())) {
       Path repoTop = Path.of(lease.get().repoTop());
-      git(repoTop, "worktree", "remove", "--force", s.work().toString());
-      deleteTree(s.work());
-      git(repoTop, "worktree", "prune");
+      onRepository(
+          repoTop,
+          () -> {},
+          () -> {
+            git(repoTop, "worktree", "remove", "--force", s.work().toString());
+            deleteTree(s.work());
+            return git(repoTop, "worktree", "prune");
+          });
       return;
     }
     deleteTree(s.work());

@@ -22,6 +22,9 @@ public final class CoderValidator {
   /** How much of each check's output is kept in the report. */
   static final int CHECK_OUTPUT_BYTES = 8 * 1024;
 
+  /** How long a reviewer command may run when the worker did not say. */
+  static final Duration DEFAULT_REVIEW_TIMEOUT = Duration.ofMinutes(10);
+
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,64}");
 
   private final SandboxProvider sandbox;

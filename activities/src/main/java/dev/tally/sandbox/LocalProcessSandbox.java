@@ -4,6 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.json.Json;
+import dev.tally.sandbox.harness.HarnessEntry;
+import dev.tally.sandbox.harness.HarnessOutput;
+import dev.tally.sandbox.harness.HarnessTurns;
+import dev.tally.sandbox.harness.Harnesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -104,10 +109,12 @@ public final class LocalProcessSandbox implements SandboxProvider {
             return lease(existing.get());
           }
           requireHarness();
+          HarnessEntry harness = harnessFor(request.harness());
           LeaseRecord made =
-              request.repoRoot() == null
-                  ? emptyBox(s)
-                  : workingCopy(s, Path.of(request.repoRoot()), heartbeat);
+              (request.repoRoot() == null
+                      ? emptyBox(s)
+                      : workingCopy(s, Path.of(request.repoRoot()), heartbeat))
+                  .withHarness(request.harness() == null ? null : harness.name(), request.model());
           writeJson(s.file("lease.json"), made);
           log.info("{}: acquired {} box in {}", s.id(), made.mode(), s.work());
           return lease(made);
@@ -243,7 +250,10 @@ public final class LocalProcessSandbox implements SandboxProvider {
     Map<String, String> env = pb.environment();
     TallySecrets.strip(env);
     env.put("TALLY_CONTROL_DIR", s.control().toString());
-    env.put("TALLY_HARNESS_COMMAND", config.harness());
+    env.put("TALLY_HARNESS_COMMAND", harnessFor(lease.harness()).command());
+    if (lease.model() != null) {
+      env.put("TALLY_MODEL", lease.model());
+    }
     env.put("TALLY_PROMPT_FILE", promptFile.toString());
     env.put("TALLY_USAGE_FILE", s.file("usage.json").toString());
     env.put("TALLY_SESSION_ID", s.id());
@@ -308,7 +318,8 @@ public final class LocalProcessSandbox implements SandboxProvider {
   }
 
   private TurnTick finish(Session s, int exitCode, long dispatchedAt) {
-    TurnUsage usage = readUsage(s);
+    HarnessOutput decoded = HarnessTurns.decode(s.control(), harnessFor(harnessName(s)), model(s));
+    TurnUsage usage = decoded.usage();
     String stderr = Commands.tail(s.file("stderr"), STDERR_TAIL_BYTES).strip();
     if (exitCode != 0) {
       return persist(
@@ -326,8 +337,9 @@ public final class LocalProcessSandbox implements SandboxProvider {
     if (!stderr.isEmpty()) {
       result.put("stderrTail", stderr);
     }
-    return persist(
-        s, TurnTick.completed(Commands.tail(s.file("stdout"), MAX_TEXT_BYTES), result, usage));
+    result.put("harness", harnessFor(harnessName(s)).name());
+    result.put("usageDecoder", harnessFor(harnessName(s)).decoder().name());
+    return persist(s, TurnTick.completed(HarnessTurns.tail(decoded.text()), result, usage));
   }
 
   /** Records a terminal tick once; every later pass returns exactly this. */
@@ -385,7 +397,11 @@ public final class LocalProcessSandbox implements SandboxProvider {
       Path repoTop = Path.of(top.stdout().strip());
       String prefix = git(repoRoot, "rev-parse", "--show-prefix").stdout().strip();
       String base = head.stdout().strip();
-      CommandResult add = git(repoTop, "worktree", "add", "--detach", s.work().toString(), base);
+      CommandResult add =
+          onRepository(
+              repoTop,
+              heartbeat,
+              () -> git(repoTop, "worktree", "add", "--detach", s.work().toString(), base));
       if (add.exitCode() != 0) {
         throw new SandboxException(
             SandboxFailures.SANDBOX_UNAVAILABLE,
@@ -416,12 +432,31 @@ public final class LocalProcessSandbox implements SandboxProvider {
         s.id(), sandboxId(s), "copy", s.work().toString(), s.work().toString(), base);
   }
 
+  /**
+   * Runs a {@code git worktree} change on {@code repoTop} holding that repository's lock: git names
+   * a new worktree's admin directory after its last path segment, and two candidates of one fanout
+   * adding theirs at once race for the same name.
+   */
+  private <T> T onRepository(Path repoTop, Runnable heartbeat, Supplier<T> body) {
+    String key =
+        Json.sha256Ref(
+                repoTop.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8))
+            .substring("sha256:".length(), "sha256:".length() + 16);
+    return SessionLock.with(
+        sessions.resolve(".repo-locks").resolve(key + ".lock"), heartbeat, body);
+  }
+
   private void removeWorkingCopy(Session s, Optional<LeaseRecord> lease) {
     if (lease.isPresent() && "git".equals(lease.get().mode()) && Files.exists(s.work())) {
       Path repoTop = Path.of(lease.get().repoTop());
-      git(repoTop, "worktree", "remove", "--force", s.work().toString());
-      deleteTree(s.work());
-      git(repoTop, "worktree", "prune");
+      onRepository(
+          repoTop,
+          () -> {},
+          () -> {
+            git(repoTop, "worktree", "remove", "--force", s.work().toString());
+            deleteTree(s.work());
+            return git(repoTop, "worktree", "prune");
+          });
       return;
     }
     deleteTree(s.work());
@@ -508,6 +543,34 @@ public final class LocalProcessSandbox implements SandboxProvider {
     }
     Path root = sessions.resolve(sessionId);
     return new Session(sessionId, root.resolve("control"), root.resolve("work"));
+  }
+
+  /** The harness a session runs: its lease's name, else the default. */
+  private HarnessEntry harnessFor(String name) {
+    return config
+        .harnesses()
+        .find(name)
+        .orElseThrow(
+            () ->
+                new SandboxException(
+                    SandboxFailures.SANDBOX_NOT_CONFIGURED,
+                    "harness: expected one of "
+                        + config.harnesses().names()
+                        + " ("
+                        + Harnesses.ENV
+                        + " or "
+                        + SandboxConfig.LOCAL_HARNESS
+                        + " on this worker), got '"
+                        + (name == null ? "the default" : name)
+                        + "'"));
+  }
+
+  private static String harnessName(Session s) {
+    return readLease(s).map(LeaseRecord::harness).orElse(null);
+  }
+
+  private static String model(Session s) {
+    return readLease(s).map(LeaseRecord::model).orElse(null);
   }
 
   private void requireHarness() {
@@ -647,5 +710,21 @@ public final class LocalProcessSandbox implements SandboxProvider {
       String mode,
       String repoTop,
       String cwd,
-      String baseCommit) {}
+      String baseCommit,
+      String harness,
+      String model) {
+    LeaseRecord(
+        String sessionId,
+        String sandboxId,
+        String mode,
+        String repoTop,
+        String cwd,
+        String baseCommit) {
+      this(sessionId, sandboxId, mode, repoTop, cwd, baseCommit, null, null);
+    }
+
+    LeaseRecord withHarness(String harness, String model) {
+      return new LeaseRecord(sessionId, sandboxId, mode, repoTop, cwd, baseCommit, harness, model);
+    }
+  }
 }

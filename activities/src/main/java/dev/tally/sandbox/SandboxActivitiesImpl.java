@@ -12,10 +12,26 @@ import java.util.function.Supplier;
 public final class SandboxActivitiesImpl implements SandboxActivities {
   private final SandboxProvider provider;
   private final CoderValidator validator;
+  private final CommandReviews reviews;
+  private final CommandJudges judges;
 
   public SandboxActivitiesImpl(SandboxProvider provider, CoderValidator validator) {
+    this(
+        provider,
+        validator,
+        new CommandReviews(provider, CoderValidator.DEFAULT_REVIEW_TIMEOUT),
+        new CommandJudges(provider, CoderValidator.DEFAULT_REVIEW_TIMEOUT));
+  }
+
+  public SandboxActivitiesImpl(
+      SandboxProvider provider,
+      CoderValidator validator,
+      CommandReviews reviews,
+      CommandJudges judges) {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.validator = Objects.requireNonNull(validator, "validator");
+    this.reviews = Objects.requireNonNull(reviews, "reviews");
+    this.judges = Objects.requireNonNull(judges, "judges");
   }
 
   /**
@@ -23,7 +39,11 @@ public final class SandboxActivitiesImpl implements SandboxActivities {
    */
   public static SandboxActivities create(SandboxConfig config) {
     LocalProcessSandbox local = new LocalProcessSandbox(config);
-    return new SandboxActivitiesImpl(local, new CoderValidator(local, config.checkTimeout()));
+    return new SandboxActivitiesImpl(
+        local,
+        new CoderValidator(local, config.checkTimeout()),
+        new CommandReviews(local, config.checkTimeout()),
+        new CommandJudges(local, config.checkTimeout()));
   }
 
   @Override
@@ -39,6 +59,16 @@ public final class SandboxActivitiesImpl implements SandboxActivities {
   @Override
   public ValidationReport settleTurn(SettleTurnRequest request) {
     return typed(() -> validator.validate(request, SandboxActivitiesImpl::heartbeat));
+  }
+
+  @Override
+  public CoderReview reviewChange(ReviewChangeRequest request) {
+    return typed(() -> reviews.review(request, SandboxActivitiesImpl::heartbeat));
+  }
+
+  @Override
+  public FactJudgement judgeFact(JudgeFactRequest request) {
+    return typed(() -> judges.judge(request, SandboxActivitiesImpl::heartbeat));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.tally.sandbox;
 
+import dev.tally.sandbox.harness.Harnesses;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,9 +17,16 @@ import java.util.Objects;
  *     hour)
  * @param checkTimeout how long one validation command may run ({@code TALLY_CHECK_TIMEOUT_MS},
  *     default ten minutes)
+ * @param harnesses the named harnesses ({@code TALLY_HARNESSES}) with {@code harness} as the
+ *     default; null means only the default
  */
 public record SandboxConfig(
-    Path dataDir, String harness, long tickIntervalMs, long maxSessionMs, Duration checkTimeout) {
+    Path dataDir,
+    String harness,
+    long tickIntervalMs,
+    long maxSessionMs,
+    Duration checkTimeout,
+    Harnesses harnesses) {
   public static final String DATA_DIR = "TALLY_DATA_DIR";
   public static final String LOCAL_HARNESS = "TALLY_LOCAL_HARNESS";
   public static final String TICK_INTERVAL_MS = "TALLY_TICK_INTERVAL_MS";
@@ -37,9 +45,16 @@ public record SandboxConfig(
           DATA_DIR + ": expected an absolute path, got '" + dataDir + "'");
     }
     harness = harness == null || harness.isBlank() ? null : harness.strip();
+    harnesses = harnesses == null ? Harnesses.of(harness) : harnesses;
     positive(TICK_INTERVAL_MS, tickIntervalMs);
     positive(SANDBOX_MAX_MS, maxSessionMs);
     positive(CHECK_TIMEOUT_MS, checkTimeout.toMillis());
+  }
+
+  /** Settings with only the default harness. */
+  public SandboxConfig(
+      Path dataDir, String harness, long tickIntervalMs, long maxSessionMs, Duration checkTimeout) {
+    this(dataDir, harness, tickIntervalMs, maxSessionMs, checkTimeout, null);
   }
 
   /**
@@ -63,12 +78,13 @@ public record SandboxConfig(
         env.get(LOCAL_HARNESS),
         longOr(env, TICK_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS),
         longOr(env, SANDBOX_MAX_MS, DEFAULT_MAX_SESSION_MS),
-        Duration.ofMillis(longOr(env, CHECK_TIMEOUT_MS, DEFAULT_CHECK_TIMEOUT_MS)));
+        Duration.ofMillis(longOr(env, CHECK_TIMEOUT_MS, DEFAULT_CHECK_TIMEOUT_MS)),
+        Harnesses.parse(env.get(Harnesses.ENV), env.get(LOCAL_HARNESS)));
   }
 
-  /** Whether an agent command is configured. */
+  /** Whether an agent command is configured, as the default or by name. */
   public boolean hasHarness() {
-    return harness != null;
+    return !harnesses.isEmpty();
   }
 
   private static long longOr(Map<String, String> env, String name, long fallback) {

@@ -1,5 +1,7 @@
 package dev.tally.cli;
 
+import dev.tally.delegate.DelegationFeedback;
+import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.feedback.FeedbackRecorder;
 import dev.tally.supervise.Feedback;
 import dev.tally.supervise.SupervisedRunWorkflow;
@@ -64,6 +66,13 @@ final class FeedbackCommand extends TallyCommand {
                 .feedback(workflowId, score, label, notes, who);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "invalid feedback: " + e.getMessage());
+      }
+      // An open delegation hears the rating as its own signal too, carrying the logged instant,
+      // so its status lists it once.
+      if (TemporalSession.running(info)
+          && DelegationWorkflow.TYPE.equals(info.getType().getName())) {
+        session.signal(workflowId, "feedback", DelegationFeedback.fromLog(recorded.event()));
+        signalled = true;
       }
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package dev.tally.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
+import dev.tally.delegate.DelegationStatus;
 import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.json.Json;
 import dev.tally.supervise.SupervisedRunWorkflow;
@@ -131,7 +132,11 @@ final class HistoryCommand extends TallyCommand {
       if (json) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (WorkflowExecutionInfo i : shown) {
-          rows.add(StatusCommand.Views.execution(i));
+          Map<String, Object> row = StatusCommand.Views.execution(i);
+          if (kindOf(i).equals("delegation")) {
+            row.put("delegation", DelegationRows.summary(delegationState(session, i)));
+          }
+          rows.add(row);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("runs", rows);
@@ -141,16 +146,35 @@ final class HistoryCommand extends TallyCommand {
         println("no matching runs or delegations in namespace " + session.namespace());
       } else {
         TextTable t =
-            new TextTable("WORKFLOW ID", "KIND", "STATUS", "OUTCOME", "STARTED", "CLOSED");
+            new TextTable(
+                "WORKFLOW ID",
+                "KIND",
+                "STATUS",
+                "OUTCOME",
+                "STARTED",
+                "CLOSED",
+                "COST",
+                "FEEDBACK");
         for (WorkflowExecutionInfo i : shown) {
-          String tallyStatus = SearchAttributeValues.text(i, TallySearchKeys.STATUS.getName());
+          String outcome = SearchAttributeValues.text(i, TallySearchKeys.STATUS.getName());
+          String cost = "";
+          String feedback = "";
+          if (kindOf(i).equals("delegation")) {
+            // A delegation that failed still completes as a workflow: its own status says so.
+            DelegationStatus d = delegationState(session, i);
+            outcome = d.status();
+            cost = DelegationRows.cost(d);
+            feedback = Integer.toString(d.feedback() == null ? 0 : d.feedback().size());
+          }
           t.row(
               i.getExecution().getWorkflowId(),
               kindOf(i) + (memo(i, "profile") == null ? "" : " " + memo(i, "profile")),
               TemporalSession.statusName(i.getStatus()),
-              tallyStatus == null ? "" : tallyStatus,
+              outcome == null ? "" : outcome,
               Times.iso(i.getStartTime()),
-              i.hasCloseTime() ? Times.iso(i.getCloseTime()) : "");
+              i.hasCloseTime() ? Times.iso(i.getCloseTime()) : "",
+              cost,
+              feedback);
         }
         printLines(t.lines());
         if (runs.size() > shown.size()) {
@@ -159,6 +183,11 @@ final class HistoryCommand extends TallyCommand {
       }
       return ExitCode.OK;
     }
+  }
+
+  private static DelegationStatus delegationState(
+      TemporalSession session, WorkflowExecutionInfo i) {
+    return DelegationRows.state(session, i.getExecution().getWorkflowId());
   }
 
   /**

@@ -1,7 +1,12 @@
 package dev.tally.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.delegate.DelegationStatus;
+import dev.tally.delegate.DelegationWorkflow;
+import dev.tally.export.DelegationStats;
 import dev.tally.export.RunHistory;
 import dev.tally.export.RunStats;
+import dev.tally.json.Json;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +35,7 @@ final class StatsCommand extends TallyCommand {
     try (TemporalSession session = root.connect()) {
       Instant cutoff = since == null ? Instant.EPOCH : Instant.now().minus(since);
       List<RunStats.Run> runs = new ArrayList<>();
+      List<DelegationStats.Delegation> delegations = new ArrayList<>();
       for (WorkflowExecutionInfo info : HistoryCommand.list(session)) {
         if (TemporalSession.running(info)
             || info.getStartTime().getSeconds() < cutoff.getEpochSecond()) {
@@ -37,18 +43,33 @@ final class StatsCommand extends TallyCommand {
         }
         String id = info.getExecution().getWorkflowId();
         String json = session.client().fetchHistory(id).toJson(false);
+        if (DelegationWorkflow.TYPE.equals(info.getType().getName())) {
+          // Delegations are counted apart: their ledger is harness turns, not a driver's.
+          DelegationStatus state = DelegationRows.state(session, id);
+          delegations.add(
+              new DelegationStats.Delegation(
+                  id,
+                  state.profile(),
+                  state.status(),
+                  state.error() == null ? null : state.error().kind(),
+                  RunHistory.parse(json).ledger(),
+                  state.feedback() == null ? 0 : state.feedback().size()));
+          continue;
+        }
         runs.add(RunStats.Run.fromHistory(id, RunHistory.parse(json)));
       }
       RunStats stats = RunStats.of(runs);
-      if (json) {
-        printJson(stats);
-      } else {
+      ObjectNode doc = Json.CANONICAL.valueToTree(stats);
+      doc.set("delegations", Json.CANONICAL.valueToTree(DelegationStats.of(delegations)));
+      if (!json) {
         println(
             "closed runs: "
                 + runs.size()
+                + ", closed delegations: "
+                + delegations.size()
                 + (since == null ? "" : " (started within " + since + ")"));
-        printJson(stats);
       }
+      printJson(doc);
       return ExitCode.OK;
     }
   }

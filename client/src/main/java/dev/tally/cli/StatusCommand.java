@@ -1,7 +1,6 @@
 package dev.tally.cli;
 
 import dev.tally.delegate.DelegationStatus;
-import dev.tally.delegate.DelegationSubmitter;
 import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.feedback.FeedbackEvent;
 import dev.tally.feedback.FeedbackLog;
@@ -108,7 +107,7 @@ final class StatusCommand extends TallyCommand {
 
   /** A delegation's state: its status query while open, its result or memo once closed. */
   private int delegation(TemporalSession session, WorkflowExecutionInfo info) {
-    DelegationStatus state = DelegationSubmitter.stateOf(session.client(), workflowId);
+    DelegationStatus state = DelegationRows.state(session, workflowId);
     if (json) {
       Map<String, Object> doc = Views.execution(info);
       doc.put("delegation", state);
@@ -132,6 +131,17 @@ final class StatusCommand extends TallyCommand {
     }
     if (state.feedback() != null && !state.feedback().isEmpty()) {
       println("  feedback: " + state.feedback().size());
+      for (var f : state.feedback()) {
+        println(
+            "    "
+                + (f.capturedAt() == null ? "" : f.capturedAt() + "  ")
+                + "score "
+                + (f.rating() == null ? "?" : f.rating().score())
+                + (f.by() == null ? "" : " by " + f.by())
+                + (f.rating() == null || f.rating().notes() == null
+                    ? ""
+                    : ": " + f.rating().notes()));
+      }
     }
     return ExitCode.OK;
   }

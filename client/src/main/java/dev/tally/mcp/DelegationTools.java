@@ -103,8 +103,46 @@ final class DelegationTools {
                     optional(
                         "maxDiffLines",
                         InputSchema.integer(1, Long.MAX_VALUE),
-                        "The largest acceptable diff, in changed lines.")),
-                "How the change is validated before it can be returned."),
+                        "The largest acceptable diff, in changed lines."),
+                    optional(
+                        "harnesses",
+                        InputSchema.textList(),
+                        "Names of the coding agents to use (configured on the worker in"
+                            + " TALLY_HARNESSES, e.g. claude-code, codex), cycled over the"
+                            + " variants. Default: the worker's one harness."),
+                    optional(
+                        "models",
+                        InputSchema.textList(),
+                        "Per variant, the model its agent should use (passed as TALLY_MODEL)."),
+                    optional(
+                        "maxConcurrency",
+                        InputSchema.integer(1, 8),
+                        "How many variants run at once, 1..8 (default 4)."),
+                    optional(
+                        "reviewer",
+                        InputSchema.object(
+                            required(
+                                "kind",
+                                InputSchema.oneOf("command", "model"),
+                                "command: run cmd in the candidate's copy, printing a review"
+                                    + " JSON; model: ask a model to review the patch."),
+                            optional(
+                                "cmd", InputSchema.text(), "The review command (kind command)."),
+                            optional(
+                                "model",
+                                InputSchema.text(),
+                                "The reviewing model (kind model); its cost is on the ledger.")),
+                        "An optional reviewer gate: a candidate must also be approved."),
+                    optional(
+                        "winner",
+                        InputSchema.oneOf(
+                            "highest-score",
+                            "smallest-diff",
+                            "highest-readiness",
+                            "first-approved"),
+                        "How the winner among validated (and approved) candidates is picked"
+                            + " (default highest-score; highest-readiness needs a reviewer).")),
+                "How the change is validated, reviewed and chosen before it can be returned."),
             optional(
                 "namespace",
                 InputSchema.text(),

@@ -127,6 +127,65 @@ class DelegateCommandTest {
   }
 
   @Test
+  void feedbackAfterClose_showsInStatusHistoryAndStats_andDelegationsAreCountedApart() {
+    Cli.Result done =
+        Cli.run(
+            env(),
+            "delegate",
+            "code",
+            "--goal",
+            "rate me later",
+            "--repo",
+            repo.toString(),
+            "--test-cmd",
+            "true",
+            "--wait",
+            "--json");
+    assertThat(done.exitCode()).as(done.toString()).isZero();
+    String taskId = Json.parse(done.out()).path("taskId").asText();
+    JsonNode before = Json.parse(Cli.run(env(), "status", taskId, "--json").out());
+    assertThat(before.path("delegation").path("feedback")).isEmpty();
+
+    Cli.Result rated =
+        Cli.run(env(), "feedback", taskId, "--score", "0.8", "--notes", "useful", "--by", "qa");
+    assertThat(rated.exitCode()).as(rated.toString()).isZero();
+
+    JsonNode after = Json.parse(Cli.run(env(), "status", taskId, "--json").out());
+    JsonNode feedback = after.path("delegation").path("feedback");
+    assertThat(feedback).hasSize(1);
+    assertThat(feedback.get(0).path("rating").path("score").asDouble()).isEqualTo(0.8);
+    assertThat(feedback.get(0).path("by").asText()).isEqualTo("qa");
+    assertThat(Cli.run(env(), "status", taskId).out()).contains("feedback: 1").contains("useful");
+
+    JsonNode history =
+        Json.parse(Cli.run(env(), "history", "--kind", "delegation", "--json").out());
+    JsonNode row = null;
+    for (JsonNode r : history.path("runs")) {
+      if (r.path("workflowId").asText().equals(taskId)) {
+        row = r;
+      }
+    }
+    assertThat(row).as("history row of %s", taskId).isNotNull();
+    assertThat(row.path("delegation").path("status").asText()).isEqualTo("completed");
+    assertThat(row.path("delegation").path("feedback").asInt()).isEqualTo(1);
+    // This harness reports no usage: its cost is a floor marked unknown, never a $0 figure.
+    assertThat(row.path("delegation").has("costUsd")).isFalse();
+    assertThat(row.path("delegation").path("spent").path("usdSource").asText())
+        .isEqualTo("UNKNOWN");
+    assertThat(Cli.run(env(), "history", "--kind", "delegation").out())
+        .contains("COMPLETED (completed)")
+        .contains("(unknown)");
+
+    JsonNode stats = Json.parse(Cli.run(env(), "stats", "--json").out());
+    assertThat(stats.path("delegations").path("delegations").asInt()).isGreaterThanOrEqualTo(1);
+    assertThat(stats.path("delegations").path("byProfile").path("coder").asInt())
+        .isGreaterThanOrEqualTo(1);
+    assertThat(stats.path("delegations").path("feedback").asInt()).isGreaterThanOrEqualTo(1);
+    // No supervised run ran in this stack: delegations are not counted as runs.
+    assertThat(stats.path("runs").asInt()).isZero();
+  }
+
+  @Test
   void delegateResearch_withoutNamespace_usageErrorInOneLine() {
     Cli.Result r = Cli.run(env(), "delegate", "research", "--question", "why?");
 

@@ -3,14 +3,11 @@ package dev.tally.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.delegate.CoderArgs;
-import dev.tally.delegate.DelegationProfiles;
 import dev.tally.delegate.DelegationRequest;
 import dev.tally.delegate.DelegationStatus;
 import dev.tally.delegate.DelegationSubmitter;
 import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.delegate.Submission;
-import dev.tally.json.Json;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.ledger.LedgerTotals;
@@ -130,7 +127,7 @@ class CancelAtAnyMomentIT {
   void delegation_cancelledAfterAnyDelay_endsCancelledWithItsHarnessGone(long delayMs, String how)
       throws Exception {
     WorkflowClient client = worker.connection().client();
-    DelegationRequest request = coder("cancel " + how + " after " + delayMs);
+    DelegationRequest request = ScratchRepo.coder(repo, "cancel " + how + " after " + delayMs);
     Set<String> before = harnessPids();
     Submission submitted = DelegationSubmitter.submit(client, worker.config().taskQueue(), request);
     Thread.sleep(delayMs);
@@ -172,16 +169,6 @@ class CancelAtAnyMomentIT {
     } catch (WorkflowFailedException e) {
       return stub.describe().getMemo("outcome", RunResult.class, RunResult.class);
     }
-  }
-
-  private static DelegationRequest coder(String goal) {
-    return DelegationRequest.of(
-        DelegationProfiles.CODER,
-        Json.convert(
-            new CoderArgs(
-                goal, repo.toString(), null, null, new CoderArgs.Config("true", null, null, 10)),
-            JsonNode.class),
-        null);
   }
 
   private static Set<String> nodes(java.util.List<LedgerEntry> ledger, String kind) {

@@ -2,13 +2,10 @@ package dev.tally.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.delegate.CoderArgs;
-import dev.tally.delegate.DelegationProfiles;
 import dev.tally.delegate.DelegationRequest;
 import dev.tally.delegate.DelegationResult;
 import dev.tally.delegate.DelegationStatus;
 import dev.tally.delegate.DelegationSubmitter;
-import dev.tally.json.Json;
 import dev.tally.realserver.RealTemporalExtension;
 import dev.tally.realserver.ScratchRepo;
 import dev.tally.worker.TemporalConnection;
@@ -63,18 +60,7 @@ class DelegationCrashIT {
             "500");
 
     TemporalConnection connection = REAL.connection();
-    DelegationRequest request =
-        DelegationRequest.of(
-            DelegationProfiles.CODER,
-            Json.convert(
-                new CoderArgs(
-                    "add a line",
-                    repo.toString(),
-                    null,
-                    null,
-                    new CoderArgs.Config("true", null, null, 10)),
-                com.fasterxml.jackson.databind.JsonNode.class),
-            null);
+    DelegationRequest request = ScratchRepo.coder(repo, "add a line");
     String taskId;
     try (WorkerProcess first = WorkerProcess.start(env, dir.resolve("worker-1.log"), READY)) {
       taskId = DelegationSubmitter.submit(connection.client(), QUEUE, request).taskId();

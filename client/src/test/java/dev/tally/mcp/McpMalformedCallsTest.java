@@ -112,7 +112,7 @@ class McpMalformedCallsTest {
             "delegate_code",
             "{\"goal\":\"g\",\"repoRoot\":\"" + repo() + "\",\"config\":\"strict\"}",
             "invalid-arguments",
-            "config: expected an object with [testCmd, typecheckCmd, forbiddenPaths, maxDiffLines], got \"strict\""),
+            "config: expected an object with [testCmd, typecheckCmd, forbiddenPaths, maxDiffLines, harnesses, models, maxConcurrency, reviewer, winner], got \"strict\""),
         row(
             "delegate_code",
             "{\"goal\":\"g\",\"repoRoot\":\"relative/repo\"}",

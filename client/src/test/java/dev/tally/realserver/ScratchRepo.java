@@ -1,5 +1,9 @@
 package dev.tally.realserver;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.delegate.DelegationProfiles;
+import dev.tally.delegate.DelegationRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +34,17 @@ public final class ScratchRepo {
       throw new IOException("cannot make " + script + " executable");
     }
     return script;
+  }
+
+  /**
+   * A coder delegation on {@code repo} whose change must pass {@code true} as its test command and
+   * stay within 10 lines: what a harness adding one line passes.
+   */
+  public static DelegationRequest coder(Path repo, String goal) {
+    ObjectNode args = JsonNodeFactory.instance.objectNode();
+    args.put("goal", goal).put("repoRoot", repo.toString());
+    args.putObject("config").put("testCmd", "true").put("maxDiffLines", 10);
+    return DelegationRequest.of(DelegationProfiles.CODER, args, null);
   }
 
   /** Runs {@code command} with {@code /bin/sh} in {@code cwd}; a non-zero exit is an error. */

@@ -69,6 +69,29 @@ class WorkerConfigTest {
   }
 
   @Test
+  void fromEnv_badHarnesses_refusesToStartNamingTheEntry() {
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("TALLY_HARNESSES", "{\"codex\": 7}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "TALLY_HARNESSES: codex: expected a command string or {command, usage?}, got 7");
+  }
+
+  @Test
+  void fromEnv_namedHarnesses_sitNextToTheDefault() {
+    WorkerConfig c =
+        WorkerConfig.fromEnv(
+            Map.of(
+                "TALLY_HARNESSES",
+                "{\"claude-code\": \"claude -p --output-format json\"}",
+                "TALLY_LOCAL_HARNESS",
+                "my-agent"));
+
+    assertThat(c.sandbox().harnesses().names()).containsExactly("claude-code", "default");
+    assertThat(c.sandbox().harnesses().find("claude-code").orElseThrow().decoder().name())
+        .isEqualTo("claude-code");
+  }
+
+  @Test
   void fromEnv_badAddress_namesVariableExpectedAndActual() {
     assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("TEMPORAL_ADDRESS", "localhost")))
         .isInstanceOf(ConfigException.class)

@@ -3,6 +3,7 @@ package dev.tally.delegate;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tally.sandbox.CheckRun;
+import dev.tally.sandbox.CoderReview;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ import java.util.List;
  * @param diffLines added plus removed lines
  * @param checks the checks that passed, with their outputs
  * @param sessionRef the session it came from
+ * @param review the reviewer's verdict, when the delegation has a reviewer
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,4 +28,5 @@ public record CodeChange(
     List<String> filesTouched,
     int diffLines,
     List<CheckRun> checks,
-    String sessionRef) {}
+    String sessionRef,
+    CoderReview review) {}

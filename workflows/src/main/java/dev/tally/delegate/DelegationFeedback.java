@@ -3,6 +3,9 @@ package dev.tally.delegate;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.feedback.FeedbackEvent;
+import dev.tally.json.Json;
 
 /**
  * Signal {@code feedback}: a rating of the delegation or something it produced. Appended, never
@@ -27,6 +30,15 @@ public record DelegationFeedback(JsonNode refersTo, Rating rating, String by, St
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Rating(Double score, String label, String notes) {}
+
+  /** A rating from the delegation's feedback log, as the {@code feedback} signal would carry it. */
+  public static DelegationFeedback fromLog(FeedbackEvent e) {
+    ObjectNode refersTo = Json.CANONICAL.createObjectNode();
+    refersTo.put("kind", "delegation");
+    refersTo.put("ref", e.targetId());
+    return new DelegationFeedback(
+        refersTo, new Rating(e.score(), e.label(), e.notes()), e.by(), e.capturedAt());
+  }
 
   /** Why this feedback cannot be recorded, or null when it can. */
   String problem() {

@@ -72,6 +72,8 @@ public final class DelegationPolicies {
             "AcquireSandbox", acquire(),
             "DriveTurn", driveTurn(),
             "SettleTurn", settle(),
+            "ReviewChange", settle(),
+            "JudgeFact", settle(),
             "CancelSession", cleanup(),
             "ReleaseSandbox", cleanup()));
   }

@@ -4,6 +4,28 @@ import java.util.List;
 
 /** The turn prompts a sandbox harness receives, built from a delegation's arguments. */
 final class DelegationPrompts {
+  /**
+   * What a researcher must return. Every fact is checked by the KB gate against the text of its
+   * source, so the prompt asks for the passage verbatim and for the source text itself.
+   */
+  static final String RESEARCH_RESULT_FORMAT =
+      """
+
+      Reply with one JSON object and nothing else (a ```json fenced block is fine):
+      {"answer": "<your answer in prose>",
+       "facts": [{"claim": "<one atomic claim>",
+                  "value": "<the number or string the claim asserts, if any>",
+                  "verbatimPassage": "<the exact words from the source that back the claim>",
+                  "sourceRef": "<the ref of the source it came from>",
+                  "citation": "<where the source lives: a URL, a paper, a file>"}],
+       "sources": [{"ref": "<short name>", "title": "<title>", "url": "<address, if any>",
+                    "text": "<the source's text, at least the part you quote>"}]}
+      A fact may carry "sourceText" (the source's text) instead of "sourceRef".
+      Every fact is checked before it is kept: its verbatimPassage must appear word for word in
+      its source's text, its value must appear in the passage, and it must cite a real source,
+      not something generated for this task. Facts that fail are reported as vetoed.
+      """;
+
   private DelegationPrompts() {}
 
   static String coder(CoderArgs a, int maxDiffLines) {
@@ -45,7 +67,7 @@ final class DelegationPrompts {
     if (a.config() != null && !a.config().isEmpty()) {
       p.append("Settings: ").append(a.config()).append("\n");
     }
-    p.append("\nAnswer with your findings, each with the source it came from.\n");
+    p.append(RESEARCH_RESULT_FORMAT);
     return p.toString();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.json.Json;
+import dev.tally.supervise.EvalRunLabels;
 
 /**
  * Input of {@code Delegation}.
@@ -21,20 +22,38 @@ import dev.tally.json.Json;
  * @param tickIntervalMs the pause between sandbox ticks (the client passes its configured {@code
  *     TALLY_TICK_INTERVAL_MS}); null for the worker's setting
  * @param wallCapMs the wall-clock cap per sandbox session; null for the worker's setting
+ * @param evalRun opt-in eval-run export, as for supervised runs: one record when the delegation
+ *     ends, a generation per candidate; like the timing knobs, it does not change the task id
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DelegationRequest(
-    String profile, JsonNode args, String namespace, Long tickIntervalMs, Long wallCapMs) {
+    String profile,
+    JsonNode args,
+    String namespace,
+    Long tickIntervalMs,
+    Long wallCapMs,
+    EvalRunLabels evalRun) {
+
+  /** A request without eval export. */
+  public DelegationRequest(
+      String profile, JsonNode args, String namespace, Long tickIntervalMs, Long wallCapMs) {
+    this(profile, args, namespace, tickIntervalMs, wallCapMs, null);
+  }
 
   /** A request with the worker's timing settings. */
   public static DelegationRequest of(String profile, JsonNode args, String namespace) {
-    return new DelegationRequest(profile, args, namespace, null, null);
+    return new DelegationRequest(profile, args, namespace, null, null, null);
   }
 
   /** The same request driven with another tick interval and cap; the task id does not change. */
   public DelegationRequest withTiming(Long tickIntervalMs, Long wallCapMs) {
-    return new DelegationRequest(profile, args, namespace, tickIntervalMs, wallCapMs);
+    return new DelegationRequest(profile, args, namespace, tickIntervalMs, wallCapMs, evalRun);
+  }
+
+  /** The same request exporting an eval-run record; the task id does not change. */
+  public DelegationRequest withEvalRun(EvalRunLabels labels) {
+    return new DelegationRequest(profile, args, namespace, tickIntervalMs, wallCapMs, labels);
   }
 
   /** What is asked, without the timing knobs: the input of the task id. */

@@ -3,6 +3,7 @@ package dev.tally.delegate;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.export.EvalRunEvent;
 import dev.tally.ledger.Spend;
 import java.math.BigDecimal;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.List;
  * @param completedAt ISO-8601
  * @param turns each sandbox turn
  * @param feedback every feedback signal received while it ran, in order
+ * @param winner the session of the winning candidate (completed coder and researcher delegations)
+ * @param evalRecord the eval-run record it exported, when the request asked for one
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,4 +42,26 @@ public record DelegationResult(
     String startedAt,
     String completedAt,
     List<TurnView> turns,
-    List<DelegationFeedback> feedback) {}
+    List<DelegationFeedback> feedback,
+    String winner,
+    EvalRunEvent evalRecord) {
+
+  /** This result carrying the eval-run record it exported. */
+  DelegationResult withEvalRecord(EvalRunEvent record) {
+    return new DelegationResult(
+        taskId,
+        profile,
+        namespace,
+        status,
+        result,
+        error,
+        costUsd,
+        spent,
+        startedAt,
+        completedAt,
+        turns,
+        feedback,
+        winner,
+        record);
+  }
+}

@@ -17,7 +17,17 @@ public final class DelegationRules {
   private static final Set<String> CODER_FIELDS =
       Set.of("goal", "repoRoot", "contextHint", "variants", "config");
   private static final Set<String> CODER_CONFIG_FIELDS =
-      Set.of("testCmd", "typecheckCmd", "forbiddenPaths", "maxDiffLines");
+      Set.of(
+          "testCmd",
+          "typecheckCmd",
+          "forbiddenPaths",
+          "maxDiffLines",
+          "harnesses",
+          "models",
+          "maxConcurrency",
+          "reviewer",
+          "winner");
+  private static final Set<String> REVIEWER_FIELDS = Set.of("kind", "cmd", "model");
   private static final Set<String> RESEARCH_FIELDS =
       Set.of("question", "namespace", "scope", "sources", "variants", "config");
   private static final Set<String> UI_AUDIT_FIELDS = Set.of("workspaceDir", "routes", "config");
@@ -92,6 +102,109 @@ public final class DelegationRules {
         && !(maxLines.canConvertToInt() && maxLines.isIntegralNumber() && maxLines.asInt() >= 1)) {
       out.add("args.config.maxDiffLines: expected an integer >= 1, got " + describe(maxLines));
     }
+    fanout(out, config);
+    JsonNode reviewer = config.get("reviewer");
+    if (!absent(reviewer)) {
+      reviewer(out, reviewer);
+    }
+    JsonNode winner = config.get("winner");
+    if (!absent(winner)) {
+      if (!winner.isTextual() || !WinnerSelection.STRATEGIES.contains(winner.asText())) {
+        out.add(
+            "args.config.winner: expected one of "
+                + WinnerSelection.STRATEGIES
+                + ", got "
+                + describe(winner));
+      } else if (WinnerSelection.HIGHEST_READINESS.equals(winner.asText()) && absent(reviewer)) {
+        out.add(
+            "args.config.winner: 'highest-readiness' ranks by the reviewer's readiness, so it"
+                + " expected args.config.reviewer, got none");
+      }
+    }
+  }
+
+  /** {@code harnesses}, {@code models} and {@code maxConcurrency}, for coders and researchers. */
+  private static void fanout(List<String> out, JsonNode config) {
+    JsonNode harnesses = config.get("harnesses");
+    if (!absent(harnesses)) {
+      if (!harnesses.isArray() || harnesses.isEmpty()) {
+        out.add(
+            "args.config.harnesses: expected a non-empty array of harness names, got "
+                + describe(harnesses));
+      } else {
+        for (int i = 0; i < harnesses.size(); i++) {
+          requiredText(out, "args.config.harnesses[" + i + "]", harnesses.get(i));
+        }
+      }
+    }
+    JsonNode models = config.get("models");
+    if (!absent(models)) {
+      if (!models.isArray() || models.size() > MAX_VARIANTS) {
+        out.add(
+            "args.config.models: expected an array of at most "
+                + MAX_VARIANTS
+                + " model names (null for the harness's own), got "
+                + describe(models));
+      } else {
+        for (int i = 0; i < models.size(); i++) {
+          JsonNode m = models.get(i);
+          if (!m.isNull() && (!m.isTextual() || m.asText().isBlank())) {
+            out.add(
+                "args.config.models[" + i + "]: expected a model name or null, got " + describe(m));
+          }
+        }
+      }
+    }
+    JsonNode cap = config.get("maxConcurrency");
+    if (!absent(cap)
+        && !(cap.isIntegralNumber()
+            && cap.canConvertToInt()
+            && cap.asInt() >= 1
+            && cap.asInt() <= MAX_VARIANTS)) {
+      out.add(
+          "args.config.maxConcurrency: expected an integer in 1.."
+              + MAX_VARIANTS
+              + ", got "
+              + describe(cap));
+    }
+  }
+
+  /** A KB-gate judge: the same two kinds as a reviewer. */
+  private static void judge(List<String> out, String where, JsonNode j) {
+    if (!j.isObject()) {
+      out.add(
+          where + ": expected {kind: command, cmd} or {kind: model, model}, got " + describe(j));
+      return;
+    }
+    onlyKnown(out, where, j, REVIEWER_FIELDS);
+    String kind = j.path("kind").asText("");
+    if (CoderArgs.Reviewer.COMMAND.equals(kind)) {
+      requiredText(out, where + ".cmd", j.get("cmd"));
+    } else if (CoderArgs.Reviewer.MODEL.equals(kind)) {
+      requiredText(out, where + ".model", j.get("model"));
+    } else {
+      out.add(where + ".kind: expected 'command' or 'model', got " + describe(j.get("kind")));
+    }
+  }
+
+  private static void reviewer(List<String> out, JsonNode r) {
+    if (!r.isObject()) {
+      out.add(
+          "args.config.reviewer: expected {kind: command, cmd} or {kind: model, model}, got "
+              + describe(r));
+      return;
+    }
+    onlyKnown(out, "args.config.reviewer", r, REVIEWER_FIELDS);
+    String kind = r.path("kind").asText("");
+    if (CoderArgs.Reviewer.COMMAND.equals(kind)) {
+      requiredText(out, "args.config.reviewer.cmd", r.get("cmd"));
+    } else if (CoderArgs.Reviewer.MODEL.equals(kind)) {
+      requiredText(out, "args.config.reviewer.model", r.get("model"));
+    } else {
+      out.add(
+          "args.config.reviewer.kind: expected 'command' or 'model', got "
+              + describe(r.get("kind")));
+    }
   }
 
   private static void research(List<String> out, JsonNode args) {
@@ -123,6 +236,42 @@ public final class DelegationRules {
     JsonNode config = args.get("config");
     if (!absent(config) && !config.isObject()) {
       out.add("args.config: expected an object, got " + describe(config));
+    } else if (!absent(config)) {
+      gateConfig(out, config);
+    }
+  }
+
+  /** The KB gate's settings in a researcher's config; the rest of it goes to the harness as is. */
+  private static void gateConfig(List<String> out, JsonNode config) {
+    fanout(out, config);
+    JsonNode judges = config.get("judges");
+    if (!absent(judges)) {
+      if (!judges.isArray()) {
+        out.add(
+            "args.config.judges: expected an array of {kind: command, cmd} or {kind: model,"
+                + " model}, got "
+                + describe(judges));
+      } else {
+        for (int i = 0; i < judges.size(); i++) {
+          judge(out, "args.config.judges[" + i + "]", judges.get(i));
+        }
+      }
+    }
+    JsonNode min = config.get("minPassageChars");
+    if (!absent(min) && !(min.isIntegralNumber() && min.canConvertToInt() && min.asInt() >= 1)) {
+      out.add("args.config.minPassageChars: expected an integer >= 1, got " + describe(min));
+    }
+    JsonNode kinds = config.get("selfArtifactKinds");
+    if (absent(kinds)) {
+      return;
+    }
+    if (!kinds.isArray()) {
+      out.add(
+          "args.config.selfArtifactKinds: expected an array of strings, got " + describe(kinds));
+      return;
+    }
+    for (int i = 0; i < kinds.size(); i++) {
+      requiredText(out, "args.config.selfArtifactKinds[" + i + "]", kinds.get(i));
     }
   }
 

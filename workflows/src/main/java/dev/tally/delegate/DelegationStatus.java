@@ -3,9 +3,12 @@ package dev.tally.delegate;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.feedback.FeedbackEvent;
 import dev.tally.ledger.Spend;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Query {@code status}: where a delegation is now.
@@ -54,6 +57,48 @@ public record DelegationStatus(
   /** Whether {@code status} is final. */
   public static boolean terminal(String status) {
     return COMPLETED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
+  }
+
+  /**
+   * This status with the ratings of its feedback log ({@code fb-<taskId>}) added to {@code
+   * feedback}: a closed delegation takes no signals, so a rating given after it closed lives only
+   * in the log. A logged rating that the delegation also received as a signal (same rater, same
+   * instant, same score) is listed once.
+   */
+  public DelegationStatus withLoggedFeedback(List<FeedbackEvent> logged) {
+    List<DelegationFeedback> merged = new ArrayList<>(feedback == null ? List.of() : feedback);
+    for (FeedbackEvent e : logged == null ? List.<FeedbackEvent>of() : logged) {
+      if (!FeedbackEvent.FEEDBACK.equals(e.kind())) {
+        continue;
+      }
+      DelegationFeedback f = DelegationFeedback.fromLog(e);
+      boolean seen =
+          merged.stream()
+              .anyMatch(
+                  m ->
+                      Objects.equals(m.by(), f.by())
+                          && Objects.equals(m.capturedAt(), f.capturedAt())
+                          && m.rating() != null
+                          && Objects.equals(m.rating().score(), f.rating().score()));
+      if (!seen) {
+        merged.add(f);
+      }
+    }
+    return new DelegationStatus(
+        taskId,
+        profile,
+        namespace,
+        status,
+        progress,
+        result,
+        error,
+        costUsd,
+        spent,
+        startedAt,
+        completedAt,
+        List.copyOf(merged),
+        rejectedFeedback,
+        turns);
   }
 
   /** The status a finished delegation's result describes. */

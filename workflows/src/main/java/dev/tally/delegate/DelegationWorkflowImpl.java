@@ -1,6 +1,12 @@
 package dev.tally.delegate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.export.EvalRunBatch;
+import dev.tally.export.EvalRunEvent;
+import dev.tally.export.EvalRunEvents;
+import dev.tally.export.ExportEvalRunsActivities;
+import dev.tally.export.ExportPolicies;
+import dev.tally.export.ExportReceipt;
 import dev.tally.json.Json;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.BudgetPool;
@@ -8,8 +14,11 @@ import dev.tally.ledger.Ledger;
 import dev.tally.ledger.Spend;
 import dev.tally.meter.MeterActivities;
 import dev.tally.meter.MeterBatch;
+import dev.tally.research.FactJudge;
+import dev.tally.sandbox.CoderReview;
 import dev.tally.sandbox.SandboxActivities;
 import dev.tally.sandbox.SandboxFailures;
+import dev.tally.sandbox.SandboxLease;
 import dev.tally.sandbox.SandboxTurn;
 import dev.tally.sandbox.SessionRef;
 import dev.tally.sandbox.TurnOutcome;
@@ -17,12 +26,15 @@ import dev.tally.sandbox.TurnPlan;
 import dev.tally.sandbox.TurnUsage;
 import dev.tally.supervise.CancelRequest;
 import dev.tally.supervise.Policies;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +54,11 @@ import org.slf4j.Logger;
 public final class DelegationWorkflowImpl implements DelegationWorkflow {
   private static final Logger log = Workflow.getLogger(DelegationWorkflowImpl.class);
   static final String UI_AUDITOR_UNSUPPORTED = "no sandbox configured for ui-auditor";
+
+  /** The {@code Workflow.getVersion} change id of named harnesses, the cap, reviewer and winner. */
+  static final String FANOUT_CHANGE = "fanout";
+
+  static final int FANOUT = 1;
   private static final Pattern SAFE_TASK_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,179}");
 
   private final MeterActivities meter =
@@ -65,9 +82,18 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
   private DelegationError error;
   private BudgetPool pool;
   private Ledger ledger;
+  private DelegationRequest request;
+  private int fanoutVersion = Workflow.DEFAULT_VERSION;
+  private FanoutPlan fanout;
+  private int activeTurns;
+  private String winner;
+  private final Map<String, Double> scores = new LinkedHashMap<>();
+  private final Map<String, Long> durationsMs = new LinkedHashMap<>();
+  private final List<ModelReviewer.ReviewSpend> reviewSpends = new ArrayList<>();
 
   @Override
   public DelegationResult run(DelegationRequest request) {
+    this.request = request;
     long startedAtMs = Workflow.currentTimeMillis();
     taskId = Workflow.getInfo().getWorkflowId();
     startedAt = Instant.ofEpochMilli(startedAtMs).toString();
@@ -95,7 +121,6 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
           null,
           new DelegationError(UI_AUDITOR_UNSUPPORTED, DelegationFailures.SANDBOX_NOT_CONFIGURED));
     }
-    TurnPlan plan = TurnPlans.forRequest(request, this::bound);
     int variants = variantsOf(request);
     pool = new BudgetPool(Budget.of(variants, Long.MAX_VALUE), startedAtMs);
     ledger = new Ledger(taskId);
@@ -103,13 +128,23 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       return finish(DelegationStatus.CANCELLED, null, cancelledError());
     }
     SandboxActivities sandbox = DelegationPolicies.sandbox();
+    fanoutVersion = Workflow.getVersion(FANOUT_CHANGE, Workflow.DEFAULT_VERSION, FANOUT);
+    fanout =
+        fanoutVersion == Workflow.DEFAULT_VERSION
+            ? FanoutPlan.legacy(variants)
+            : FanoutPlan.of(request, variants);
+    TurnPlan plan =
+        TurnPlans.forRequest(
+            request, this::bound, reviewerOf(request, sandbox), judgesOf(request, sandbox));
     for (int v = 1; v <= variants; v++) {
-      turns.add(new SandboxTurn(sandbox, DelegationIds.sessionId(taskId, v)));
+      turns.add(
+          new SandboxTurn(
+              sandbox, DelegationIds.sessionId(taskId, v), fanout.harness(v), fanout.model(v)));
     }
     List<Promise<TurnOutcome>> running = new ArrayList<>();
     turnScope =
         Workflow.newCancellationScope(
-            () -> turns.forEach(turn -> running.add(Async.function(turn::run, plan))));
+            () -> turns.forEach(turn -> running.add(Async.function(() -> runGated(turn, plan)))));
     phase = SandboxTurn.ACQUIRING;
     turnScope.run();
     Promise.allOf(running).get();
@@ -120,7 +155,130 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       cancelReason = "cancelled through Temporal";
     }
     meterTurns();
-    return conclude();
+    return exportEval(conclude());
+  }
+
+  /**
+   * Files the delegation's eval-run record when its request asked for one: one generation per
+   * candidate. An export never fails the delegation; the record stays in the result either way,
+   * which is where a later gate decision finds it.
+   */
+  private DelegationResult exportEval(DelegationResult r) {
+    if (fanoutVersion == Workflow.DEFAULT_VERSION || request.evalRun() == null) {
+      return r;
+    }
+    List<EvalRunEvents.DelegationCandidate> candidates = new ArrayList<>();
+    for (TurnView t : r.turns()) {
+      TurnOutcome o = outcomes.get(t.sessionId());
+      Spend spend = t.spent();
+      candidates.add(
+          new EvalRunEvents.DelegationCandidate(
+              t.sessionId(),
+              t.harness(),
+              o == null ? "cancelled" : o.state(),
+              o == null ? null : o.errorMessage(),
+              surfaceHash(o),
+              t.score() == null ? 0.0 : t.score(),
+              spend == null ? BigDecimal.ZERO : spend.usd(),
+              durationsMs.getOrDefault(t.sessionId(), 0L)));
+    }
+    long endedAtMs = Workflow.currentTimeMillis();
+    EvalRunEvent event =
+        EvalRunEvents.forDelegation(
+            taskId,
+            request.evalRun(),
+            r.error() == null ? null : r.error().kind() + ": " + r.error().message(),
+            candidates,
+            spent() == null ? BigDecimal.ZERO : spent().usd(),
+            Instant.parse(startedAt).toEpochMilli(),
+            endedAtMs);
+    ExportEvalRunsActivities export =
+        Workflow.newActivityStub(
+            ExportEvalRunsActivities.class,
+            ExportPolicies.exportEvalRuns("eval export: " + event.status()));
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                ExportReceipt receipt = export.exportEvalRuns(EvalRunBatch.of(event));
+                log.info("{}: eval export {}", taskId, receipt.delivery());
+              } catch (ActivityFailure failure) {
+                log.warn("{}: eval export failed: {}", taskId, failure.getCause());
+              }
+            })
+        .run();
+    return r.withEvalRecord(event);
+  }
+
+  /** A candidate's content address: its patch's for a coder, its whole output's otherwise. */
+  private static String surfaceHash(TurnOutcome o) {
+    if (o == null || o.output() == null) {
+      return "";
+    }
+    JsonNode patch = o.output().get("patch");
+    if (patch != null && patch.isTextual()) {
+      return Json.sha256Ref(patch.asText().getBytes(StandardCharsets.UTF_8));
+    }
+    return Json.contentRef(o.output());
+  }
+
+  /**
+   * Runs {@code turn} once fewer than {@code maxConcurrency} turns are running. A turn cancelled
+   * while it waits never asks for a box.
+   */
+  private TurnOutcome runGated(SandboxTurn turn, TurnPlan plan) {
+    if (activeTurns >= fanout.maxConcurrency()) {
+      try {
+        Workflow.await(() -> activeTurns < fanout.maxConcurrency());
+      } catch (CanceledFailure e) {
+        return turn.cancelledBeforeStart(cancelReason == null ? e.getMessage() : cancelReason);
+      }
+    }
+    activeTurns++;
+    long began = Workflow.currentTimeMillis();
+    try {
+      return turn.run(plan);
+    } finally {
+      activeTurns--;
+      durationsMs.put(turn.sessionId(), Workflow.currentTimeMillis() - began);
+    }
+  }
+
+  /** The reviewer gate of a coder fanout, or null. */
+  private CandidateReviewer reviewerOf(DelegationRequest request, SandboxActivities sandbox) {
+    CoderArgs.Reviewer r = fanout.reviewer();
+    if (r == null) {
+      return null;
+    }
+    if (CoderArgs.Reviewer.COMMAND.equals(r.kind())) {
+      return new CommandReviewer(sandbox, r.cmd());
+    }
+    String goal = request.args().path("goal").asText("");
+    return new ModelReviewer(taskId, goal, r.model(), reviewSpends::add);
+  }
+
+  /**
+   * The KB-gate judges of a researcher's {@code config.judges}, made per box: a command judge runs
+   * in the session's box, a model judge is metered on this delegation's ledger.
+   */
+  private java.util.function.Function<SandboxLease, List<FactJudge>> judgesOf(
+      DelegationRequest request, SandboxActivities sandbox) {
+    JsonNode specs = request.args().path("config").path("judges");
+    if (fanoutVersion == Workflow.DEFAULT_VERSION || !specs.isArray() || specs.isEmpty()) {
+      return lease -> List.of();
+    }
+    return lease -> {
+      List<FactJudge> judges = new ArrayList<>();
+      for (JsonNode j : specs) {
+        if (CoderArgs.Reviewer.COMMAND.equals(j.path("kind").asText())) {
+          judges.add(new CommandFactJudge(sandbox, lease, j.path("cmd").asText()));
+        } else {
+          judges.add(
+              new ModelFactJudge(
+                  taskId, lease.sessionId(), j.path("model").asText(), reviewSpends::add));
+        }
+      }
+      return judges;
+    };
   }
 
   /** The box exists: the delegation is running, and its session reference goes into history. */
@@ -148,6 +306,18 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       String model = o.usage() != null && o.usage().model() != null ? o.usage().model() : "sandbox";
       ledger.metered(o.sessionId(), spend, model, index);
     }
+    // A model reviewer's or judge's calls are the delegation's spend too: each its own entry.
+    // In candidate order, not in the order the calls happened to finish, so every run of the
+    // same delegation writes its ledger in the same order.
+    for (SandboxTurn turn : turns) {
+      for (ModelReviewer.ReviewSpend r : reviewSpends) {
+        if (r.nodeId().startsWith(turn.sessionId() + ":")) {
+          index++;
+          pool.observe(r.spend());
+          ledger.metered(r.nodeId(), r.spend(), r.model(), index);
+        }
+      }
+    }
     if (ledger.hasUnwritten()) {
       MeterBatch batch = new MeterBatch(ledger.runId(), ledger.takeUnwritten());
       Workflow.newDetachedCancellationScope(() -> meter.meter(batch)).run();
@@ -159,6 +329,62 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     if (all.stream().anyMatch(TurnOutcome::isCancelled)) {
       return finish(DelegationStatus.CANCELLED, null, cancelledError());
     }
+    if (fanoutVersion == Workflow.DEFAULT_VERSION) {
+      return concludeLegacy(all);
+    }
+    List<WinnerSelection.Candidate> eligible = new ArrayList<>();
+    int variant = 0;
+    for (TurnOutcome o : all) {
+      variant++;
+      if (o.isCompleted()) {
+        eligible.add(candidate(variant, o));
+      }
+    }
+    int maxDiffLines = maxDiffLinesOf(request);
+    for (WinnerSelection.Candidate c : eligible) {
+      scores.put(c.sessionId(), WinnerSelection.score(c, maxDiffLines));
+    }
+    var won = WinnerSelection.pick(fanout.winner(), eligible, maxDiffLines);
+    if (won.isPresent()) {
+      winner = won.get().sessionId();
+      return finish(DelegationStatus.COMPLETED, outcomes.get(winner).output(), null);
+    }
+    TurnOutcome first = all.get(0);
+    if (all.size() == 1) {
+      return finish(
+          DelegationStatus.FAILED,
+          null,
+          new DelegationError(first.errorMessage(), first.errorKind()));
+    }
+    List<String> reasons = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      String harness = turns.get(i).harness();
+      reasons.add(
+          all.get(i).sessionId()
+              + (harness == null ? "" : " (" + harness + ")")
+              + ": "
+              + all.get(i).errorMessage());
+    }
+    String message =
+        "no candidate of " + all.size() + " was eligible: " + String.join("; ", reasons);
+    return finish(
+        DelegationStatus.FAILED,
+        null,
+        new DelegationError(message, DelegationFailures.NO_ELIGIBLE_CANDIDATE));
+  }
+
+  private static WinnerSelection.Candidate candidate(int variant, TurnOutcome o) {
+    JsonNode out = o.output();
+    CoderReview review = null;
+    if (out != null && out.hasNonNull("review")) {
+      review = Json.convert(out.get("review"), CoderReview.class);
+    }
+    int files = out != null && out.has("filesTouched") ? out.get("filesTouched").size() : 0;
+    return new WinnerSelection.Candidate(variant, o.sessionId(), diffLines(o), files, review);
+  }
+
+  /** Before fanout: the validated change with the smallest diff, the first of equals. */
+  private DelegationResult concludeLegacy(List<TurnOutcome> all) {
     TurnOutcome best = null;
     for (TurnOutcome o : all) {
       if (o.isCompleted() && (best == null || diffLines(o) < diffLines(best))) {
@@ -186,6 +412,13 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
     return lines == null ? 0 : lines.asInt();
   }
 
+  private static int maxDiffLinesOf(DelegationRequest request) {
+    JsonNode max = request.args().path("config").get("maxDiffLines");
+    return max != null && max.canConvertToInt()
+        ? max.asInt()
+        : DelegationPolicies.DEFAULT_MAX_DIFF_LINES;
+  }
+
   private DelegationResult finish(String finalStatus, JsonNode output, DelegationError why) {
     status = finalStatus;
     phase = finalStatus;
@@ -206,7 +439,9 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
         startedAt,
         completedAt,
         turnViews(),
-        List.copyOf(feedback));
+        List.copyOf(feedback),
+        winner,
+        null);
   }
 
   /**
@@ -309,9 +544,25 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
               o == null || o.errorKind() == null
                   ? null
                   : new DelegationError(o.errorMessage(), o.errorKind()),
-              o == null ? null : o.evidence()));
+              o == null ? null : o.evidence(),
+              turn.harness(),
+              turn.model(),
+              o == null ? null : candidateSpend(o),
+              scores.get(turn.sessionId()),
+              winner == null ? null : winner.equals(turn.sessionId())));
     }
     return views;
+  }
+
+  /** What one candidate cost: its harness turn (if dispatched) and its model reviews. */
+  private Spend candidateSpend(TurnOutcome o) {
+    Spend total = o.dispatched() ? TurnUsage.spendOf(o.usage()) : null;
+    for (ModelReviewer.ReviewSpend r : reviewSpends) {
+      if (r.nodeId().startsWith(o.sessionId() + ":")) {
+        total = total == null ? r.spend() : total.plus(r.spend());
+      }
+    }
+    return total;
   }
 
   private Spend spent() {

@@ -6,6 +6,7 @@ import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerTotals;
 import dev.tally.supervise.EvalRunLabels;
 import dev.tally.supervise.RunResult;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,6 +159,75 @@ public final class EvalRunEvents {
       return "cancelled: " + result.detail();
     }
     return null;
+  }
+
+  /**
+   * One candidate of a delegation as a generation.
+   *
+   * @param sessionId the candidate's session
+   * @param harness its named harness, or null for the default
+   * @param state {@code completed}, {@code failed} or {@code cancelled}
+   * @param reason why it was not kept, or null
+   * @param surfaceHash the content address of what it produced (a coder's patch), or empty
+   * @param score its {@code highest-score} score when eligible, else 0
+   * @param costUsd what it cost; a floor when unpriced
+   * @param durationMs how long it ran
+   */
+  public record DelegationCandidate(
+      String sessionId,
+      String harness,
+      String state,
+      String reason,
+      String surfaceHash,
+      double score,
+      BigDecimal costUsd,
+      long durationMs) {}
+
+  /**
+   * The closing event of a delegation: {@code finished} when it completed, {@code errored} (with
+   * the reason) when it failed or was cancelled; one generation per candidate, in variant order.
+   */
+  public static EvalRunEvent forDelegation(
+      String taskId,
+      EvalRunLabels evalRun,
+      String errorMessage,
+      List<DelegationCandidate> candidates,
+      BigDecimal totalCostUsd,
+      long startedAtMs,
+      long endedAtMs) {
+    Objects.requireNonNull(taskId, "taskId");
+    List<Generation> generations = new ArrayList<>();
+    for (DelegationCandidate c : candidates) {
+      ObjectNode surface =
+          Json.CANONICAL.createObjectNode().put("workerId", c.sessionId()).put("status", c.state());
+      if (c.harness() != null) {
+        surface.put("harness", c.harness());
+      }
+      if (c.reason() != null) {
+        surface.put("reason", c.reason());
+      }
+      generations.add(
+          new Generation(
+              generations.size(),
+              c.surfaceHash() == null ? "" : c.surfaceHash(),
+              surface,
+              null,
+              c.score(),
+              c.costUsd(),
+              c.durationMs()));
+    }
+    return new EvalRunEvent(
+        taskId,
+        runDir(taskId, evalRun),
+        iso(endedAtMs),
+        errorMessage == null ? EvalRunEvent.FINISHED : EvalRunEvent.ERRORED,
+        labels(evalRun),
+        generations,
+        null,
+        null,
+        totalCostUsd,
+        Math.max(0, endedAtMs - startedAtMs),
+        errorMessage);
   }
 
   private static String runDir(String runId, EvalRunLabels evalRun) {

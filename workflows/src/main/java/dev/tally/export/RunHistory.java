@@ -170,6 +170,17 @@ public record RunHistory(
     return Json.convert(input, RunRequest.class);
   }
 
+  /** The completion's result as JSON, or null while open or when it closed otherwise. */
+  public JsonNode completedResult() {
+    for (JsonNode e : events) {
+      JsonNode a = e.get("workflowExecutionCompletedEventAttributes");
+      if (a != null) {
+        return firstPayload(a.path("result"));
+      }
+    }
+    return null;
+  }
+
   /** How long each worker ran, for the ones that closed. */
   public Map<String, Long> workerDurationsMs() {
     Map<String, Long> out = new LinkedHashMap<>();
@@ -191,6 +202,13 @@ public record RunHistory(
    * @param nowMs the instant to stamp an open run's record with
    */
   public EvalRunEvent evalRecord(String runId, long nowMs) {
+    if ("Delegation".equals(workflowType)) {
+      // A delegation files its record when it ends and keeps it in its result.
+      JsonNode r = completedResult();
+      return r != null && r.hasNonNull("evalRecord")
+          ? Json.convert(r.get("evalRecord"), EvalRunEvent.class)
+          : null;
+    }
     RunRequest request = runRequest();
     if (request == null || request.evalRun() == null) {
       return null;

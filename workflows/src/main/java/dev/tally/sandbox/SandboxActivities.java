@@ -28,6 +28,21 @@ public interface SandboxActivities {
   @ActivityMethod(name = "SettleTurn")
   ValidationReport settleTurn(SettleTurnRequest request);
 
+  /**
+   * Activity type {@code ReviewChange}: runs a reviewer command in a validated candidate's working
+   * copy and reads its {@code CoderReview}; a command that fails or prints no usable review yields
+   * a not-approved review saying why (fail-closed), never an error.
+   */
+  @ActivityMethod(name = "ReviewChange")
+  CoderReview reviewChange(ReviewChangeRequest request);
+
+  /**
+   * Activity type {@code JudgeFact}: runs a KB-gate judge command in a research session's box.
+   * Fail-closed: a judge that fails or prints no usable verdict does not accept.
+   */
+  @ActivityMethod(name = "JudgeFact")
+  FactJudgement judgeFact(JudgeFactRequest request);
+
   /** Activity type {@code CancelSession}: stops the session's turn for good (kills the harness). */
   @ActivityMethod(name = "CancelSession")
   SessionReceipt cancelSession(SessionRequest request);

@@ -33,20 +33,53 @@ public final class SandboxTurn {
 
   private final SandboxActivities sandbox;
   private final String sessionId;
+  private final String harness;
+  private final String model;
   private SessionRef ref;
   private String phase = "pending";
   private int ticks;
   private boolean dispatched;
   private TurnUsage usage;
   private String text;
+  private boolean settledInBox;
 
   /**
    * @param sandbox the activity stub, with timeouts and retries already set by the caller
    * @param sessionId the session, derived from the caller's id so that retries and restarts find it
    */
   public SandboxTurn(SandboxActivities sandbox, String sessionId) {
+    this(sandbox, sessionId, null, null);
+  }
+
+  /**
+   * @param harness the worker's named harness to run, or null for its default
+   * @param model the model passed to the harness, or null for its own choice
+   */
+  public SandboxTurn(SandboxActivities sandbox, String sessionId, String harness, String model) {
     this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
     this.sessionId = new SessionRef(null, sessionId).sessionId();
+    this.harness = harness;
+    this.model = model;
+  }
+
+  /** The named harness this turn runs, or null for the worker's default. */
+  public String harness() {
+    return harness;
+  }
+
+  /** The model this turn's harness is asked to use, or null. */
+  public String model() {
+    return model;
+  }
+
+  /**
+   * The outcome of a turn cancelled while it waited for its turn to start: no box was asked for, so
+   * there is nothing to cancel or release.
+   */
+  public TurnOutcome cancelledBeforeStart(String why) {
+    TurnOutcome outcome = cancelled(why);
+    phase = outcome.state();
+    return outcome;
   }
 
   public String sessionId() {
@@ -89,7 +122,7 @@ public final class SandboxTurn {
     phase = ACQUIRING;
     SandboxLease lease =
         sandbox.acquireSandbox(
-            new AcquireSandboxRequest(sessionId, plan.profile(), plan.repoRoot()));
+            new AcquireSandboxRequest(sessionId, plan.profile(), plan.repoRoot(), harness, model));
     ref = lease.ref();
     plan.onBound().accept(ref);
     long interval = plan.tickIntervalFor(lease);
@@ -156,7 +189,9 @@ public final class SandboxTurn {
           null,
           null);
     }
-    return failed(SandboxFailures.VALIDATION_REFUSED, s.refusal(), s.evidence());
+    settledInBox = true;
+    String kind = s.refusalKind() == null ? SandboxFailures.VALIDATION_REFUSED : s.refusalKind();
+    return failed(kind, s.refusal(), s.evidence());
   }
 
   /**
@@ -169,7 +204,8 @@ public final class SandboxTurn {
     boolean endedInBox =
         outcome.isCompleted()
             || SandboxFailures.TURN_FAILED.equals(outcome.errorKind())
-            || SandboxFailures.VALIDATION_REFUSED.equals(outcome.errorKind());
+            || SandboxFailures.VALIDATION_REFUSED.equals(outcome.errorKind())
+            || settledInBox;
     boolean stopRemote = !endedInBox;
     String sandboxId = ref == null ? null : ref.sandboxId();
     String reason = outcome.errorMessage() == null ? outcome.state() : outcome.errorMessage();

@@ -19,14 +19,21 @@ public interface Settler {
    * @param output the result (accepted only)
    * @param refusal why it was refused (refused only)
    * @param evidence what the decision was based on (checks, files), kept either way
+   * @param refusalKind the failure type of a refusal; null means {@code ValidationRefused}
    */
-  record Settlement(boolean accepted, JsonNode output, String refusal, JsonNode evidence) {
+  record Settlement(
+      boolean accepted, JsonNode output, String refusal, JsonNode evidence, String refusalKind) {
     public static Settlement accept(JsonNode output, JsonNode evidence) {
-      return new Settlement(true, output, null, evidence);
+      return new Settlement(true, output, null, evidence, null);
     }
 
     public static Settlement refuse(String refusal, JsonNode evidence) {
-      return new Settlement(false, null, refusal, evidence);
+      return new Settlement(false, null, refusal, evidence, null);
+    }
+
+    /** A refusal of its own failure type, e.g. a research result that does not parse. */
+    public static Settlement refuse(String kind, String refusal, JsonNode evidence) {
+      return new Settlement(false, null, refusal, evidence, kind);
     }
   }
 }

@@ -28,6 +28,82 @@ class DelegationRulesTest {
   }
 
   @Test
+  void coder_fanoutConfig_isValid() {
+    assertThat(
+            problems(
+                "coder",
+                "{\"goal\":\"g\",\"repoRoot\":\"/r\",\"variants\":3,\"config\":{"
+                    + "\"harnesses\":[\"claude-code\",\"codex\"],\"models\":[\"m1\",null],"
+                    + "\"maxConcurrency\":2,\"reviewer\":{\"kind\":\"command\",\"cmd\":\"./review\"},"
+                    + "\"winner\":\"highest-readiness\"}}"))
+        .isEmpty();
+  }
+
+  @Test
+  void coder_badFanoutConfig_namesEachField() {
+    assertThat(
+            problems(
+                "coder",
+                "{\"goal\":\"g\",\"repoRoot\":\"/r\",\"config\":{\"harnesses\":[],"
+                    + "\"models\":[3],\"maxConcurrency\":9,"
+                    + "\"reviewer\":{\"kind\":\"llm\",\"prompt\":\"x\"},\"winner\":\"cheapest\"}}"))
+        .containsExactly(
+            "args.config.harnesses: expected a non-empty array of harness names, got []",
+            "args.config.models[0]: expected a model name or null, got 3",
+            "args.config.maxConcurrency: expected an integer in 1..8, got 9",
+            "args.config.reviewer.prompt: expected one of the fields [cmd, kind, model], got an"
+                + " unknown field",
+            "args.config.reviewer.kind: expected 'command' or 'model', got \"llm\"",
+            "args.config.winner: expected one of [highest-score, smallest-diff,"
+                + " highest-readiness, first-approved], got \"cheapest\"");
+  }
+
+  @Test
+  void coder_highestReadinessWithoutReviewer_isRefused() {
+    assertThat(
+            problems(
+                "coder",
+                "{\"goal\":\"g\",\"repoRoot\":\"/r\",\"config\":{\"winner\":\"highest-readiness\"}}"))
+        .containsExactly(
+            "args.config.winner: 'highest-readiness' ranks by the reviewer's readiness, so it"
+                + " expected args.config.reviewer, got none");
+  }
+
+  @Test
+  void coder_reviewerMissingItsCommandOrModel_isRefused() {
+    assertThat(
+            problems(
+                "coder",
+                "{\"goal\":\"g\",\"repoRoot\":\"/r\",\"config\":{\"reviewer\":{\"kind\":\"model\"}}}"))
+        .containsExactly("args.config.reviewer.model: expected a non-blank string, got nothing");
+  }
+
+  @Test
+  void researcher_judges_eachBadOneNamed() {
+    assertThat(
+            problems(
+                "researcher",
+                "{\"question\":\"q\",\"namespace\":\"n\",\"config\":{\"judges\":["
+                    + "{\"kind\":\"command\",\"cmd\":\"./check\"},{\"kind\":\"oracle\"},"
+                    + "{\"kind\":\"model\"}]}}"))
+        .containsExactly(
+            "args.config.judges[1].kind: expected 'command' or 'model', got \"oracle\"",
+            "args.config.judges[2].model: expected a non-blank string, got nothing");
+  }
+
+  @Test
+  void researcher_gateConfig_badValuesNamed() {
+    assertThat(
+            problems(
+                "researcher",
+                "{\"question\":\"q\",\"namespace\":\"n\",\"config\":{\"minPassageChars\":0,"
+                    + "\"selfArtifactKinds\":\"spec\"}}"))
+        .containsExactly(
+            "args.config.minPassageChars: expected an integer >= 1, got 0",
+            "args.config.selfArtifactKinds: expected an array of strings, got \"spec\"");
+  }
+
+  @Test
   void coder_missingGoalAndRelativeRepo_namesBothFields() {
     assertThat(problems("coder", "{\"repoRoot\":\"src\"}"))
         .containsExactly(
@@ -53,7 +129,9 @@ class DelegationRulesTest {
                 "{\"goal\":\"g\",\"repoRoot\":\"/r\",\"config\":{\"testCmd\":3,"
                     + "\"forbiddenPaths\":[\"ok\",\"\"],\"maxDiffLines\":0,\"lint\":\"x\"}}"))
         .containsExactlyInAnyOrder(
-            "args.config.lint: expected one of the fields [forbiddenPaths, maxDiffLines, testCmd, typecheckCmd], got an unknown field",
+            "args.config.lint: expected one of the fields [forbiddenPaths, harnesses, maxConcurrency,"
+                + " maxDiffLines, models, reviewer, testCmd, typecheckCmd, winner], got an unknown"
+                + " field",
             "args.config.testCmd: expected a string or absent, got 3",
             "args.config.forbiddenPaths[1]: expected a non-blank string, got \"\"",
             "args.config.maxDiffLines: expected an integer >= 1, got 0");

@@ -64,12 +64,18 @@ class DelegationSubmitterTest {
     awaitEnd(client, taskId);
   }
 
+  /** A structured research result with no facts. */
+  private static String answer(String text) {
+    return "{\"answer\": \"" + text + "\", \"facts\": [], \"sources\": []}";
+  }
+
   @Test
   void sameInput_afterCompletion_returnsTheFinishedTaskWithoutRunningAgain(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     DelegationRequest request = DelegationWorkflowTest.research("what is 6 x 7?");
     String taskId = DelegationIds.taskId(request);
-    sandbox.script(DelegationIds.sessionId(taskId, 1), TurnTick.completed("42", null, null));
+    sandbox.script(
+        DelegationIds.sessionId(taskId, 1), TurnTick.completed(answer("42"), null, null));
     start(env, worker);
     DelegationSubmitter.submit(client, worker.getTaskQueue(), request);
     awaitEnd(client, taskId);
@@ -117,10 +123,10 @@ class DelegationSubmitterTest {
     sandbox
         .script(
             DelegationIds.sessionId(DelegationIds.taskId(a), 1),
-            TurnTick.completed("A", null, null))
+            TurnTick.completed(answer("A"), null, null))
         .script(
             DelegationIds.sessionId(DelegationIds.taskId(b), 1),
-            TurnTick.completed("B", null, null));
+            TurnTick.completed(answer("B"), null, null));
     start(env, worker);
 
     Submission sa = DelegationSubmitter.submit(client, worker.getTaskQueue(), a);

@@ -10,6 +10,10 @@ import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.UsdSource;
 import dev.tally.meter.MeterBatch;
 import dev.tally.meter.RecordingMeter;
+import dev.tally.research.KbGate;
+import dev.tally.research.ResearchFact;
+import dev.tally.research.ResearchSource;
+import dev.tally.research.VetoedFact;
 import dev.tally.sandbox.CheckRun;
 import dev.tally.sandbox.FakeSandbox;
 import dev.tally.sandbox.SandboxFailures;
@@ -226,20 +230,43 @@ class DelegationWorkflowTest {
         .getSeconds();
   }
 
+  static final String FINDINGS =
+      """
+      Here is what I found.
+      ```json
+      {"answer": "The tower is 330 m tall and opened in 1889.",
+       "facts": [
+         {"claim": "height", "value": 330, "verbatimPassage": "The tower is 330 metres tall",
+          "sourceRef": "wiki", "citation": "https://en.wikipedia.org/wiki/Eiffel_Tower"},
+         {"claim": "opening", "value": "1889", "verbatimPassage": "opened to visitors in 1889",
+          "sourceRef": "wiki"},
+         {"claim": "height again", "value": 324, "verbatimPassage": "The tower is 330 metres tall",
+          "sourceRef": "wiki"}],
+       "sources": [{"ref": "wiki", "title": "Eiffel Tower",
+                    "text": "The tower is 330 metres tall. It opened to the public in 1889."}]}
+      ```
+      """;
+
   @Test
-  void researchTurn_completes_returnsAnswerWithUnknownCostWhenNoUsage(
+  void researchTurn_structuredResult_acceptsGroundedFactsAndNamesEachVeto(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     String id = "dlg-research";
     JsonNode details = Json.parse("{\"exitCode\":0}");
-    sandbox.script(session(id), TurnTick.completed("42, per the docs", details, null));
+    sandbox.script(session(id), TurnTick.completed(FINDINGS, details, null));
     start(env, worker);
 
-    DelegationResult r = stub(client, worker, id).run(research("what is it?"));
+    DelegationResult r = stub(client, worker, id).run(research("how tall is it?"));
 
     assertThat(r.status()).isEqualTo(DelegationStatus.COMPLETED);
     ResearchAnswer answer = Json.convert(r.result(), ResearchAnswer.class);
-    assertThat(answer.answer()).isEqualTo("42, per the docs");
+    assertThat(answer.answer()).isEqualTo("The tower is 330 m tall and opened in 1889.");
     assertThat(answer.details()).isEqualTo(details);
+    assertThat(answer.accepted()).extracting(ResearchFact::claim).containsExactly("height");
+    assertThat(answer.vetoed())
+        .extracting(VetoedFact::vetoedBy)
+        .containsExactly(KbGate.PASSAGE_PRESENT, KbGate.VALUE_IN_PASSAGE);
+    assertThat(answer.vetoed().get(0).reason()).contains("not found verbatim");
+    assertThat(answer.sources()).singleElement().extracting(ResearchSource::ref).isEqualTo("wiki");
     assertThat(r.namespace()).isEqualTo("notes");
     // No usage receipt: the turn is metered as unknown, and no dollar figure is claimed.
     assertThat(r.costUsd()).isNull();
@@ -247,6 +274,28 @@ class DelegationWorkflowTest {
     assertThat(r.spent().usdSource()).isEqualTo(UsdSource.UNKNOWN);
     assertThat(meter.batches()).hasSize(1);
     assertThat(sandbox.calls()).doesNotContain("settle " + session(id));
+    HistoryCapture.save("delegation-research-grounded", client.fetchHistory(id));
+  }
+
+  @Test
+  void researchTurn_freeTextAnswer_failsAsMalformedWithTheParseError(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    String id = "dlg-research-prose";
+    sandbox.script(session(id), TurnTick.completed("42, per the docs", null, null));
+    start(env, worker);
+
+    DelegationResult r = stub(client, worker, id).run(research("what is it?"));
+
+    assertThat(r.status()).isEqualTo(DelegationStatus.FAILED);
+    assertThat(r.result()).isNull();
+    assertThat(r.error().kind()).isEqualTo(DelegationFailures.MALFORMED_RESEARCH_RESULT);
+    assertThat(r.error().message())
+        .isEqualTo(
+            "research result: expected a JSON object {answer, facts, sources}, got text without"
+                + " one: '42, per the docs'");
+    // The answer ended in the box: nothing to cancel there, only the release.
+    assertThat(sandbox.cancels()).isEmpty();
+    assertThat(sandbox.releases()).hasSize(1);
   }
 
   @Test

@@ -25,6 +25,8 @@ public final class FakeSandbox implements SandboxActivities {
       r ->
           new ValidationReport(
               true, "diff --git a/x b/x\n", r.baseCommit(), List.of("x"), 1, List.of(), List.of());
+  private volatile Function<ReviewChangeRequest, CoderReview> review =
+      r -> new CoderReview(true, "ship", 1.0, null);
   private volatile RuntimeException acquireFailure;
   private volatile Long leaseTickIntervalMs;
   private volatile CountDownLatch holdAcquire;
@@ -127,6 +129,24 @@ public final class FakeSandbox implements SandboxActivities {
   public ValidationReport settleTurn(SettleTurnRequest request) {
     calls.add("settle " + request.sessionId());
     return settle.apply(request);
+  }
+
+  /** How {@code ReviewChange} answers, by session. */
+  public FakeSandbox reviewWith(Function<ReviewChangeRequest, CoderReview> review) {
+    this.review = review;
+    return this;
+  }
+
+  @Override
+  public CoderReview reviewChange(ReviewChangeRequest request) {
+    calls.add("review " + request.sessionId());
+    return review.apply(request);
+  }
+
+  @Override
+  public FactJudgement judgeFact(JudgeFactRequest request) {
+    calls.add("judge " + request.sessionId());
+    return new FactJudgement(true, null);
   }
 
   @Override

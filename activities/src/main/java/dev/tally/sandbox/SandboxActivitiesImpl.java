@@ -12,10 +12,27 @@ import java.util.function.Supplier;
 public final class SandboxActivitiesImpl implements SandboxActivities {
   private final SandboxProvider provider;
   private final CoderValidator validator;
+  private final SandboxHost host;
+  private final String hostQueue;
 
+  /** Activities whose leases are not pinned to a host (a single-host setup, and tests). */
   public SandboxActivitiesImpl(SandboxProvider provider, CoderValidator validator) {
+    this(provider, validator, null, null);
+  }
+
+  /**
+   * Activities whose leases name {@code host} and its task queue {@code hostQueue}, so that the
+   * workflow schedules every later activity of a session where its box is.
+   */
+  public SandboxActivitiesImpl(
+      SandboxProvider provider, CoderValidator validator, SandboxHost host, String hostQueue) {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.validator = Objects.requireNonNull(validator, "validator");
+    if ((host == null) != (hostQueue == null)) {
+      throw new IllegalArgumentException("host and hostQueue: expected both or neither");
+    }
+    this.host = host;
+    this.hostQueue = hostQueue;
   }
 
   /**
@@ -26,9 +43,17 @@ public final class SandboxActivitiesImpl implements SandboxActivities {
     return new SandboxActivitiesImpl(local, new CoderValidator(local, config.checkTimeout()));
   }
 
+  /** As {@link #create(SandboxConfig)}, with leases pinned to {@code host}'s {@code hostQueue}. */
+  public static SandboxActivities create(SandboxConfig config, SandboxHost host, String hostQueue) {
+    LocalProcessSandbox local = new LocalProcessSandbox(config);
+    return new SandboxActivitiesImpl(
+        local, new CoderValidator(local, config.checkTimeout()), host, hostQueue);
+  }
+
   @Override
   public SandboxLease acquireSandbox(AcquireSandboxRequest request) {
-    return typed(() -> provider.acquire(request, SandboxActivitiesImpl::heartbeat));
+    SandboxLease lease = typed(() -> provider.acquire(request, SandboxActivitiesImpl::heartbeat));
+    return host == null ? lease : lease.onHost(host.hostId(), hostQueue, host.timeout().toMillis());
   }
 
   @Override

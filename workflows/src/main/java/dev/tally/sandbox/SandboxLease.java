@@ -43,6 +43,11 @@ public record SandboxLease(
     this(sandboxId, sessionId, provider, baseCommit, tickIntervalMs, wallCapMs, null, null, null);
   }
 
+  /** This lease without its host: for a run that acquired before host affinity existed. */
+  public SandboxLease withoutHost() {
+    return new SandboxLease(sandboxId, sessionId, provider, baseCommit, tickIntervalMs, wallCapMs);
+  }
+
   /** This lease pinned to the host whose worker made the box. */
   public SandboxLease onHost(String id, String queue, long timeoutMs) {
     return new SandboxLease(

@@ -115,6 +115,23 @@ public final class ConversationStore {
     return segment;
   }
 
+  /**
+   * The workflow a stored blob's conversation belongs to: the owner of a segment; empty for a
+   * whole-conversation blob from before segments (its owner was never recorded) and for anything
+   * that is not a conversation at all.
+   */
+  public static Optional<String> ownerOf(byte[] bytes) {
+    try {
+      JsonNode node = Json.CANONICAL.readTree(bytes);
+      JsonNode owner = node == null ? null : node.get("owner");
+      return owner != null && owner.isTextual() && !owner.asText().isEmpty() && node.has("messages")
+          ? Optional.of(owner.asText())
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   private static ConversationSegment parse(String ref, byte[] bytes) {
     try {
       JsonNode node = Json.CANONICAL.readTree(bytes);

@@ -47,7 +47,8 @@ import picocli.CommandLine.Spec;
       ExportCommand.class,
       StatsCommand.class,
       ExportEvalsCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      GcCommand.class
     })
 public final class TallyCli implements Callable<Integer> {
   /** How long to wait for a Temporal server to answer before calling it unreachable. */

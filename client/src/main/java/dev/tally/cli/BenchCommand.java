@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Measure Tally on the embedded server with the scripted router.",
       "history:  history bytes and events per driver turn at 10, 100 and 1,000 turns with 2 KB"
-          + " driver messages, against the conversation a by-value design would store.",
+          + " driver messages, against the conversation a by-value design would store, and the"
+          + " blob store's bytes per turn.",
       "overhead: wall time per driver turn against a bare workflow awaiting a no-op activity as"
           + " often, same server, same process."
     })
@@ -79,12 +80,14 @@ final class BenchCommand extends TallyCommand {
     HistoryBench.Row first = rows.get(0);
     HistoryBench.Row last = rows.get(rows.size() - 1);
     double growth = last.bytesPerTurn() / first.bytesPerTurn();
+    double blobGrowth = last.blobBytesPerTurn() / first.blobBytesPerTurn();
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("benchmark", "history");
       doc.put("messageChars", messageChars);
       doc.put("rows", rows);
       doc.put("bytesPerTurnRatioLastToFirst", growth);
+      doc.put("blobBytesPerTurnRatioLastToFirst", blobGrowth);
       printJson(doc);
       return ExitCode.OK;
     }
@@ -95,24 +98,26 @@ final class BenchCommand extends TallyCommand {
     println(
         String.format(
             Locale.ROOT,
-            "%8s %9s %12s %12s %14s %22s",
+            "%8s %9s %12s %12s %14s %22s %16s",
             "turns",
             "events",
             "bytes",
             "events/turn",
             "bytes/turn",
-            "by-value bytes/turn"));
+            "by-value bytes/turn",
+            "blob bytes/turn"));
     for (HistoryBench.Row r : rows) {
       println(
           String.format(
               Locale.ROOT,
-              "%8d %9d %12d %12.1f %14.0f %22.0f",
+              "%8d %9d %12d %12.1f %14.0f %22.0f %16.0f",
               r.turns(),
               r.events(),
               r.bytes(),
               r.eventsPerTurn(),
               r.bytesPerTurn(),
-              r.conversationBytesPerTurn()));
+              r.conversationBytesPerTurn(),
+              r.blobBytesPerTurn()));
     }
     println(
         String.format(
@@ -121,6 +126,15 @@ final class BenchCommand extends TallyCommand {
             last.turns(),
             first.turns(),
             growth,
+            last.conversationBytesPerTurn() / first.conversationBytesPerTurn()));
+    println(
+        String.format(
+            Locale.ROOT,
+            "blob bytes per turn at %d turns / at %d turns: %.3f (whole conversation per turn, as"
+                + " before segments, it would be %.1f)",
+            last.turns(),
+            first.turns(),
+            blobGrowth,
             last.conversationBytesPerTurn() / first.conversationBytesPerTurn()));
     return ExitCode.OK;
   }

@@ -49,6 +49,11 @@ class BenchCommandTest {
     assertThat(doc.path("ratio").asDouble())
         .isEqualTo(
             doc.path("medianTurnMs").asDouble() / doc.path("medianBaselineStepMs").asDouble());
+    // The by-value peer ran the same number of turns (the bench refuses otherwise).
+    assertThat(doc.path("medianByValueTurnMs").asDouble()).isPositive();
+    assertThat(doc.path("ratioToByValue").asDouble())
+        .isEqualTo(
+            doc.path("medianTurnMs").asDouble() / doc.path("medianByValueTurnMs").asDouble());
   }
 
   @Test

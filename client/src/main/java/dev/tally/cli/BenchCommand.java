@@ -46,9 +46,11 @@ final class BenchCommand extends TallyCommand {
 
   @Option(
       names = "--message-chars",
-      defaultValue = "2048",
-      description = "history: size of every driver message (default ${DEFAULT-VALUE}).")
-  int messageChars;
+      paramLabel = "N",
+      description =
+          "Size of every driver message (history default 2048, overhead default 0: the loop's"
+              + " own cost, no payload).")
+  Integer messageChars;
 
   @Option(
       names = "--repeats",
@@ -77,7 +79,8 @@ final class BenchCommand extends TallyCommand {
 
   private int history(Map<String, String> env) throws IOException {
     List<Integer> counts = turns == null ? List.of(10, 100, 1000) : turns;
-    List<HistoryBench.Row> rows = HistoryBench.run(counts, messageChars, env);
+    int chars = messageChars == null ? 2048 : messageChars;
+    List<HistoryBench.Row> rows = HistoryBench.run(counts, chars, env);
     HistoryBench.Row first = rows.get(0);
     HistoryBench.Row last = rows.get(rows.size() - 1);
     double growth = last.bytesPerTurn() / first.bytesPerTurn();
@@ -85,7 +88,7 @@ final class BenchCommand extends TallyCommand {
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("benchmark", "history");
-      doc.put("messageChars", messageChars);
+      doc.put("messageChars", chars);
       doc.put("rows", rows);
       doc.put("bytesPerTurnRatioLastToFirst", growth);
       doc.put("blobBytesPerTurnRatioLastToFirst", blobGrowth);
@@ -94,7 +97,7 @@ final class BenchCommand extends TallyCommand {
     }
     println(
         "tally bench history: driver messages of "
-            + messageChars
+            + chars
             + " chars, scripted router, embedded server");
     println(
         String.format(
@@ -145,7 +148,8 @@ final class BenchCommand extends TallyCommand {
     if (repeats < 2) {
       throw new CliException(ExitCode.USAGE, "--repeats: expected 2 or more, got " + repeats);
     }
-    List<OverheadBench.Repetition> reps = OverheadBench.run(n, repeats, env);
+    int chars = messageChars == null ? 0 : messageChars;
+    List<OverheadBench.Repetition> reps = OverheadBench.run(n, repeats, chars, env);
     List<OverheadBench.Repetition> counted = reps.subList(1, reps.size());
     double turnMs = median(counted.stream().map(OverheadBench.Repetition::turnMs).toList());
     double bareMs = median(counted.stream().map(OverheadBench.Repetition::baselineMs).toList());
@@ -159,6 +163,7 @@ final class BenchCommand extends TallyCommand {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("benchmark", "overhead");
       doc.put("turns", n);
+      doc.put("messageChars", chars);
       doc.put("repetitions", reps);
       doc.put("medianTurnMs", turnMs);
       doc.put("medianBaselineStepMs", bareMs);
@@ -175,7 +180,9 @@ final class BenchCommand extends TallyCommand {
             + n
             + " turns of a by-value loop (no Tally) vs "
             + n
-            + " bare workflow steps");
+            + " bare workflow steps, driver messages of "
+            + chars
+            + " chars");
     println(
         String.format(
             Locale.ROOT,

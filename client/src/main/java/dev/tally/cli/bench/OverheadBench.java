@@ -56,9 +56,9 @@ public final class OverheadBench {
 
   private OverheadBench() {}
 
-  public static List<Repetition> run(int turns, int repetitions, Map<String, String> env)
-      throws IOException {
-    ScriptedRouter.Options script = new ScriptedRouter.Options(0, turns - 1, 0);
+  public static List<Repetition> run(
+      int turns, int repetitions, int messageChars, Map<String, String> env) throws IOException {
+    ScriptedRouter.Options script = new ScriptedRouter.Options(0, turns - 1, messageChars);
     List<Repetition> out = new ArrayList<>();
     try (DevStack stack = DevStack.startScripted(0, env, script)) {
       WorkflowClient client = stack.connection().client();

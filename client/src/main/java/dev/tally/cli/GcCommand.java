@@ -35,6 +35,13 @@ final class GcCommand extends TallyCommand {
   @Option(names = "--dry-run", description = "Report what would be deleted; delete nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--forget-unknown-runs",
+      description =
+          "Delete even when Temporal knows none of the runs that own the old conversations (by"
+              + " default that looks like the wrong namespace or server, and gc refuses).")
+  boolean forgetUnknownRuns;
+
   @Override
   public Integer call() {
     Duration age;
@@ -52,10 +59,28 @@ final class GcCommand extends TallyCommand {
     }
     try (TemporalSession session = root.connect();
         ManagedBlobStore store = config.open()) {
-      ConversationSweep.Report r =
+      ConversationSweep sweep =
           new ConversationSweep(
-                  store, new TemporalRunLookup(session.connection().stubs(), session.namespace()))
-              .sweep(Instant.now(), age, dryRun);
+              store, new TemporalRunLookup(session.connection().stubs(), session.namespace()));
+      Instant now = Instant.now();
+      ConversationSweep.Report planned = sweep.sweep(now, age, true);
+      if (!forgetUnknownRuns && planned.ownersFound() == 0 && planned.ownersUnknown() > 0) {
+        // Every owner unknown is what a wrong namespace or server looks like: deleting then
+        // would take open runs' conversations too.
+        throw new CliException(
+            ExitCode.FAILED,
+            "gc: none of the "
+                + planned.ownersUnknown()
+                + " run(s) owning conversations older than "
+                + olderThan
+                + " exists in namespace "
+                + session.namespace()
+                + " at "
+                + session.address()
+                + "; deleted nothing. Check --namespace and --address, or pass"
+                + " --forget-unknown-runs if their histories are really gone");
+      }
+      ConversationSweep.Report r = dryRun ? planned : sweep.sweep(now, age, false);
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("store", store.describe());

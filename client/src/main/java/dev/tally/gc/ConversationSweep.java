@@ -47,6 +47,8 @@ public final class ConversationSweep {
    * @param keptClosedRecently blobs of runs closed after the cutoff
    * @param keptUnknownOwner blobs that name no owner
    * @param deletedOwners the workflows whose conversations were deleted, sorted
+   * @param ownersFound owners of old blobs that Temporal knows
+   * @param ownersUnknown owners of old blobs that Temporal does not know (history gone)
    */
   public record Report(
       long scanned,
@@ -56,7 +58,9 @@ public final class ConversationSweep {
       long keptOpen,
       long keptClosedRecently,
       long keptUnknownOwner,
-      List<String> deletedOwners) {}
+      List<String> deletedOwners,
+      long ownersFound,
+      long ownersUnknown) {}
 
   /**
    * Sweeps the store.
@@ -116,6 +120,7 @@ public final class ConversationSweep {
       deletedBytes += b.size();
       deletedOwners.add(owner.get());
     }
+    long found = states.values().stream().filter(RunLookup.RunState::found).count();
     return new Report(
         counts[0],
         deleted,
@@ -124,6 +129,8 @@ public final class ConversationSweep {
         keptOpen,
         keptClosedRecently,
         keptUnknown,
-        List.copyOf(deletedOwners));
+        List.copyOf(deletedOwners),
+        found,
+        states.size() - found);
   }
 }

@@ -101,4 +101,26 @@ class GcCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(r.err()).contains("--older-than: expected a duration").contains("'a month'");
   }
+
+  @Test
+  void gc_noOwnerKnownToTemporal_refusesAsAWrongNamespaceUnlessTold() throws Exception {
+    Path other = java.nio.file.Files.createTempDirectory("tally-gc-ghosts");
+    java.util.Map<String, String> env =
+        java.util.Map.of("TEMPORAL_ADDRESS", stack.address(), "TALLY_DATA_DIR", other.toString());
+    FilesystemBlobStore store = new FilesystemBlobStore(other.resolve("blobs"));
+    new ConversationStore(store, 0).append("never-ran", null, List.of(ChatMessage.user("hm")));
+
+    Cli.Result refused = Cli.run(env, "gc", "--older-than", "0s", "--address", stack.address());
+
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCode.FAILED);
+    assertThat(refused.err()).contains("none of the 1 run(s)").contains("deleted nothing");
+    assertThat(ownersInStore(store)).containsExactly("never-ran");
+
+    Cli.Result forced =
+        Cli.run(
+            env, "gc", "--older-than", "0s", "--forget-unknown-runs", "--address", stack.address());
+
+    assertThat(forced.exitCode()).as(forced.toString()).isZero();
+    assertThat(ownersInStore(store)).isEmpty();
+  }
 }

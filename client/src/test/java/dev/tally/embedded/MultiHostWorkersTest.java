@@ -225,7 +225,12 @@ class MultiHostWorkersTest {
         # The task id is the working copy's parent directory name up to its variant suffix.
         task=$(basename "$(dirname "$PWD")" | sed 's/-v[0-9]*$//')
         echo "started $$" >> "$STARTS_DIR/starts-$task"
-        while [ ! -f "$STARTS_DIR/go-$task" ]; do sleep 0.1; done
+        # Waits for its go file; gives up when the test's directory is gone or after 3 minutes,
+        # so no harness outlives the test (the one on the "lost" host is never told to stop).
+        i=0
+        while [ ! -f "$STARTS_DIR/go-$task" ] && [ -d "$STARTS_DIR" ] && [ $i -lt 1800 ]; do
+          sleep 0.1; i=$((i + 1))
+        done
         echo "the answer is 42"
         """);
     return script;

@@ -6,14 +6,18 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * A blob store in a directory, shared by every worker process on one host.
@@ -24,7 +28,10 @@ import java.util.Optional;
  * the whole blob, never a torn one. Two processes writing the same blob at once both succeed: the
  * bytes are identical by construction, so whichever rename lands last changes nothing.
  */
-public final class FilesystemBlobStore implements BlobStore {
+public final class FilesystemBlobStore implements ManagedBlobStore {
+  /** The file name part of a blob: the 62 hex digits after the shard's two. */
+  private static final Pattern REST = Pattern.compile("[0-9a-f]{62}");
+
   private final Path dir;
 
   /** A store rooted at {@code dir}, which is created on first write if it does not exist. */
@@ -87,6 +94,61 @@ public final class FilesystemBlobStore implements BlobStore {
               + actual);
     }
     return Optional.of(bytes);
+  }
+
+  @Override
+  public void forEachBlob(Consumer<StoredBlob> each) {
+    Objects.requireNonNull(each, "each");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> shards = Files.newDirectoryStream(dir, "[0-9a-f][0-9a-f]")) {
+      for (Path shard : shards) {
+        try (DirectoryStream<Path> blobs = Files.newDirectoryStream(shard)) {
+          for (Path blob : blobs) {
+            String hex = shard.getFileName().toString() + blob.getFileName();
+            if (!REST.matcher(blob.getFileName().toString()).matches()) {
+              continue;
+            }
+            BasicFileAttributes a = readAttributes(blob);
+            if (a != null) {
+              each.accept(
+                  new StoredBlob("sha256:" + hex, a.size(), a.lastModifiedTime().toInstant()));
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("blob store " + dir + ": could not list", e);
+    }
+  }
+
+  @Override
+  public void delete(String ref) {
+    try {
+      Files.deleteIfExists(pathOf(BlobRef.hex(ref)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("blob store " + dir + ": could not delete " + ref, e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return dir.toString();
+  }
+
+  @Override
+  public void close() {
+    // Nothing is held open between calls.
+  }
+
+  /** The attributes of {@code blob}, or null when another process deleted it meanwhile. */
+  private static BasicFileAttributes readAttributes(Path blob) throws IOException {
+    try {
+      return Files.readAttributes(blob, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   private Path pathOf(String hex) {

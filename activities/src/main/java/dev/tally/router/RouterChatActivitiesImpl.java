@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code RouterChat} activity: loads the conversation by reference, appends the new messages,
- * calls the model, stores the conversation with the reply, and prices the call.
+ * calls the model, stores the new messages and the reply as the conversation's next segment, and
+ * prices the call.
  *
  * <p>Only the appended messages and the reply pass through workflow history; the conversation
  * itself lives in the blob store, so each turn adds a bounded number of bytes to history however
@@ -80,11 +81,18 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
             completion.usage(),
             completion.billedCostUsd(),
             request.usdCapped());
-    conversation.add(
+    ChatMessage reply =
         ChatMessage.assistant(
-            completion.content(),
-            completion.toolCalls().isEmpty() ? null : completion.toolCalls()));
-    String ref = conversations.store(conversation);
+            completion.content(), completion.toolCalls().isEmpty() ? null : completion.toolCalls());
+    conversation.add(reply);
+    // Only this turn's messages are stored, linked to the conversation so far.
+    List<ChatMessage> added = new ArrayList<>(request.append());
+    added.add(reply);
+    String ref =
+        conversations.append(
+            Activity.getExecutionContext().getInfo().getWorkflowId(),
+            request.conversationRef(),
+            added);
     Usage usage = completion.usage();
     log.info(
         "router chat run={} node={} turn={} model={} messages={} toolCalls={} tokens={} usd={} ({})",

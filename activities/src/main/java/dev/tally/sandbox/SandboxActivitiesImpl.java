@@ -14,41 +14,68 @@ public final class SandboxActivitiesImpl implements SandboxActivities {
   private final CoderValidator validator;
   private final CommandReviews reviews;
   private final CommandJudges judges;
+  private final SandboxHost host;
+  private final String hostQueue;
 
+  /** Activities whose leases are not pinned to a host (a single-host setup, and tests). */
   public SandboxActivitiesImpl(SandboxProvider provider, CoderValidator validator) {
     this(
         provider,
         validator,
         new CommandReviews(provider, CoderValidator.DEFAULT_REVIEW_TIMEOUT),
-        new CommandJudges(provider, CoderValidator.DEFAULT_REVIEW_TIMEOUT));
+        new CommandJudges(provider, CoderValidator.DEFAULT_REVIEW_TIMEOUT),
+        null,
+        null);
   }
 
+  /**
+   * Activities whose leases name {@code host} and its task queue {@code hostQueue} (both null for
+   * no pinning), so that the workflow schedules every later activity of a session where its box is.
+   */
   public SandboxActivitiesImpl(
       SandboxProvider provider,
       CoderValidator validator,
       CommandReviews reviews,
-      CommandJudges judges) {
+      CommandJudges judges,
+      SandboxHost host,
+      String hostQueue) {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.validator = Objects.requireNonNull(validator, "validator");
     this.reviews = Objects.requireNonNull(reviews, "reviews");
     this.judges = Objects.requireNonNull(judges, "judges");
+    if ((host == null) != (hostQueue == null)) {
+      throw new IllegalArgumentException("host and hostQueue: expected both or neither");
+    }
+    this.host = host;
+    this.hostQueue = hostQueue;
   }
 
   /**
    * The activities the worker registers: the local process sandbox configured by {@code config}.
    */
   public static SandboxActivities create(SandboxConfig config) {
+    return create(config, null, null);
+  }
+
+  /**
+   * As {@link #create(SandboxConfig)}, with leases pinned to {@code host}'s {@code hostQueue} (both
+   * null: not pinned).
+   */
+  public static SandboxActivities create(SandboxConfig config, SandboxHost host, String hostQueue) {
     LocalProcessSandbox local = new LocalProcessSandbox(config);
     return new SandboxActivitiesImpl(
         local,
         new CoderValidator(local, config.checkTimeout()),
         new CommandReviews(local, config.checkTimeout()),
-        new CommandJudges(local, config.checkTimeout()));
+        new CommandJudges(local, config.checkTimeout()),
+        host,
+        hostQueue);
   }
 
   @Override
   public SandboxLease acquireSandbox(AcquireSandboxRequest request) {
-    return typed(() -> provider.acquire(request, SandboxActivitiesImpl::heartbeat));
+    SandboxLease lease = typed(() -> provider.acquire(request, SandboxActivitiesImpl::heartbeat));
+    return host == null ? lease : lease.onHost(host.hostId(), hostQueue, host.timeout().toMillis());
   }
 
   @Override

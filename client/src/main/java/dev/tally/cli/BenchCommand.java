@@ -27,9 +27,11 @@ import picocli.CommandLine.Parameters;
     description = {
       "Measure Tally on the embedded server with the scripted router.",
       "history:  history bytes and events per driver turn at 10, 100 and 1,000 turns with 2 KB"
-          + " driver messages, against the conversation a by-value design would store.",
-      "overhead: wall time per driver turn against a bare workflow awaiting a no-op activity as"
-          + " often, same server, same process."
+          + " driver messages, against the conversation a by-value design would store, and the"
+          + " blob store's bytes per turn.",
+      "overhead: wall time per driver turn against the loop a Temporal user would write without"
+          + " Tally (conversation by value, no ledger) and a bare workflow awaiting a no-op"
+          + " activity as often, same server, same process."
     })
 final class BenchCommand extends TallyCommand {
   @Parameters(index = "0", paramLabel = "history|overhead", description = "Which benchmark.")
@@ -44,9 +46,11 @@ final class BenchCommand extends TallyCommand {
 
   @Option(
       names = "--message-chars",
-      defaultValue = "2048",
-      description = "history: size of every driver message (default ${DEFAULT-VALUE}).")
-  int messageChars;
+      paramLabel = "N",
+      description =
+          "Size of every driver message (history default 2048, overhead default 0: the loop's"
+              + " own cost, no payload).")
+  Integer messageChars;
 
   @Option(
       names = "--repeats",
@@ -75,44 +79,49 @@ final class BenchCommand extends TallyCommand {
 
   private int history(Map<String, String> env) throws IOException {
     List<Integer> counts = turns == null ? List.of(10, 100, 1000) : turns;
-    List<HistoryBench.Row> rows = HistoryBench.run(counts, messageChars, env);
+    int chars = messageChars == null ? 2048 : messageChars;
+    List<HistoryBench.Row> rows = HistoryBench.run(counts, chars, env);
     HistoryBench.Row first = rows.get(0);
     HistoryBench.Row last = rows.get(rows.size() - 1);
     double growth = last.bytesPerTurn() / first.bytesPerTurn();
+    double blobGrowth = last.blobBytesPerTurn() / first.blobBytesPerTurn();
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("benchmark", "history");
-      doc.put("messageChars", messageChars);
+      doc.put("messageChars", chars);
       doc.put("rows", rows);
       doc.put("bytesPerTurnRatioLastToFirst", growth);
+      doc.put("blobBytesPerTurnRatioLastToFirst", blobGrowth);
       printJson(doc);
       return ExitCode.OK;
     }
     println(
         "tally bench history: driver messages of "
-            + messageChars
+            + chars
             + " chars, scripted router, embedded server");
     println(
         String.format(
             Locale.ROOT,
-            "%8s %9s %12s %12s %14s %22s",
+            "%8s %9s %12s %12s %14s %22s %16s",
             "turns",
             "events",
             "bytes",
             "events/turn",
             "bytes/turn",
-            "by-value bytes/turn"));
+            "by-value bytes/turn",
+            "blob bytes/turn"));
     for (HistoryBench.Row r : rows) {
       println(
           String.format(
               Locale.ROOT,
-              "%8d %9d %12d %12.1f %14.0f %22.0f",
+              "%8d %9d %12d %12.1f %14.0f %22.0f %16.0f",
               r.turns(),
               r.events(),
               r.bytes(),
               r.eventsPerTurn(),
               r.bytesPerTurn(),
-              r.conversationBytesPerTurn()));
+              r.conversationBytesPerTurn(),
+              r.blobBytesPerTurn()));
     }
     println(
         String.format(
@@ -122,6 +131,15 @@ final class BenchCommand extends TallyCommand {
             first.turns(),
             growth,
             last.conversationBytesPerTurn() / first.conversationBytesPerTurn()));
+    println(
+        String.format(
+            Locale.ROOT,
+            "blob bytes per turn at %d turns / at %d turns: %.3f (whole conversation per turn, as"
+                + " before segments, it would be %.1f)",
+            last.turns(),
+            first.turns(),
+            blobGrowth,
+            last.conversationBytesPerTurn() / first.conversationBytesPerTurn()));
     return ExitCode.OK;
   }
 
@@ -130,57 +148,83 @@ final class BenchCommand extends TallyCommand {
     if (repeats < 2) {
       throw new CliException(ExitCode.USAGE, "--repeats: expected 2 or more, got " + repeats);
     }
-    List<OverheadBench.Repetition> reps = OverheadBench.run(n, repeats, env);
+    int chars = messageChars == null ? 0 : messageChars;
+    List<OverheadBench.Repetition> reps = OverheadBench.run(n, repeats, chars, env);
     List<OverheadBench.Repetition> counted = reps.subList(1, reps.size());
     double turnMs = median(counted.stream().map(OverheadBench.Repetition::turnMs).toList());
     double bareMs = median(counted.stream().map(OverheadBench.Repetition::baselineMs).toList());
     double chatMs = median(counted.stream().map(OverheadBench.Repetition::routerChatMs).toList());
     double noopMs =
         median(counted.stream().map(OverheadBench.Repetition::baselineActivityMs).toList());
+    double byValueMs = median(counted.stream().map(OverheadBench.Repetition::byValueMs).toList());
+    double byValueChatMs =
+        median(counted.stream().map(OverheadBench.Repetition::byValueChatMs).toList());
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("benchmark", "overhead");
       doc.put("turns", n);
+      doc.put("messageChars", chars);
       doc.put("repetitions", reps);
       doc.put("medianTurnMs", turnMs);
       doc.put("medianBaselineStepMs", bareMs);
+      doc.put("medianByValueTurnMs", byValueMs);
       doc.put("ratio", turnMs / bareMs);
+      doc.put("ratioToByValue", turnMs / byValueMs);
       printJson(doc);
       return ExitCode.OK;
     }
-    println("tally bench overhead: " + n + " driver turns vs " + n + " bare workflow steps");
+    println(
+        "tally bench overhead: "
+            + n
+            + " driver turns vs "
+            + n
+            + " turns of a by-value loop (no Tally) vs "
+            + n
+            + " bare workflow steps, driver messages of "
+            + chars
+            + " chars");
     println(
         String.format(
             Locale.ROOT,
-            "%4s %12s %14s %8s %16s %14s",
+            "%4s %10s %12s %10s %10s %12s %12s %13s %9s",
             "rep",
             "ms/turn",
-            "ms/bare step",
-            "ratio",
-            "RouterChat ms",
-            "no-op ms"));
+            "by-value ms",
+            "bare ms",
+            "vs value",
+            "vs bare",
+            "RouterChat",
+            "by-value call",
+            "no-op"));
     for (int i = 0; i < reps.size(); i++) {
       OverheadBench.Repetition r = reps.get(i);
       println(
           String.format(
               Locale.ROOT,
-              "%4s %12.2f %14.2f %8.2f %16.2f %14.2f",
+              "%4s %10.2f %12.2f %10.2f %10.2f %12.2f %12.2f %13.2f %9.2f",
               i == 0 ? "warm" : Integer.toString(i),
               r.turnMs(),
+              r.byValueMs(),
               r.baselineMs(),
+              r.ratioToByValue(),
               r.ratio(),
               r.routerChatMs(),
+              r.byValueChatMs(),
               r.baselineActivityMs()));
     }
     println(
         String.format(
             Locale.ROOT,
-            "median: %.2f ms per driver turn, %.2f ms per bare step, ratio %.2f;"
-                + " inside RouterChat %.2f ms vs %.2f ms inside the no-op",
+            "median: %.2f ms per driver turn, %.2f ms per by-value turn (ratio %.2f), %.2f ms per"
+                + " bare step (ratio %.2f); inside RouterChat %.2f ms vs %.2f ms inside the"
+                + " by-value call and %.2f ms inside the no-op",
             turnMs,
+            byValueMs,
+            turnMs / byValueMs,
             bareMs,
             turnMs / bareMs,
             chatMs,
+            byValueChatMs,
             noopMs));
     return ExitCode.OK;
   }

@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
       StatsCommand.class,
       ExportEvalsCommand.class,
       BenchCommand.class,
-      McpCommand.class
+      McpCommand.class,
+      GcCommand.class
     })
 public final class TallyCli implements Callable<Integer> {
   /** How long to wait for a Temporal server to answer before calling it unreachable. */

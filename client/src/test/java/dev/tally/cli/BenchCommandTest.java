@@ -30,6 +30,10 @@ class BenchCommandTest {
     assertThat(rows.get(1).path("conversationBytesPerTurn").asDouble())
         .isGreaterThan(rows.get(1).path("bytesPerTurn").asDouble());
     assertThat(doc.path("bytesPerTurnRatioLastToFirst").asDouble()).isPositive();
+    // Each turn stores one segment of new messages: the store grows with turns, per turn flat.
+    assertThat(rows.get(1).path("blobBytes").asLong())
+        .isGreaterThan(rows.get(0).path("blobBytes").asLong());
+    assertThat(doc.path("blobBytesPerTurnRatioLastToFirst").asDouble()).isBetween(0.5, 1.5);
   }
 
   @Test
@@ -45,6 +49,11 @@ class BenchCommandTest {
     assertThat(doc.path("ratio").asDouble())
         .isEqualTo(
             doc.path("medianTurnMs").asDouble() / doc.path("medianBaselineStepMs").asDouble());
+    // The by-value peer ran the same number of turns (the bench refuses otherwise).
+    assertThat(doc.path("medianByValueTurnMs").asDouble()).isPositive();
+    assertThat(doc.path("ratioToByValue").asDouble())
+        .isEqualTo(
+            doc.path("medianTurnMs").asDouble() / doc.path("medianByValueTurnMs").asDouble());
   }
 
   @Test

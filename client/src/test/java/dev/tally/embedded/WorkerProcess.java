@@ -33,10 +33,22 @@ public final class WorkerProcess implements AutoCloseable {
   /** Starts a worker with {@code env} over a clean environment and waits until it polls. */
   public static WorkerProcess start(Map<String, String> env, Path log, Duration readyWithin)
       throws IOException, InterruptedException {
+    return start(List.of(), env, log, readyWithin);
+  }
+
+  /**
+   * As {@link #start(Map, Path, Duration)}, with the JVM's command line after {@code prefix} (e.g.
+   * {@code unshare --pid --fork --mount-proc --kill-child}, which gives the worker its own pid
+   * namespace as a container would).
+   */
+  static WorkerProcess start(
+      List<String> prefix, Map<String, String> env, Path log, Duration readyWithin)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java, "-cp", System.getProperty("java.class.path"), "dev.tally.worker.WorkerMain");
+    List<String> command = new java.util.ArrayList<>(prefix);
+    command.addAll(
+        List.of(java, "-cp", System.getProperty("java.class.path"), "dev.tally.worker.WorkerMain"));
+    ProcessBuilder pb = new ProcessBuilder(command);
     CLEARED.forEach(pb.environment()::remove);
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);

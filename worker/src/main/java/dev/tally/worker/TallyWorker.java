@@ -1,10 +1,11 @@
 package dev.tally.worker;
 
 import dev.tally.TallyWorkflows;
-import dev.tally.blob.FilesystemBlobStore;
+import dev.tally.blob.ManagedBlobStore;
 import dev.tally.export.ExportEvalRunsActivitiesImpl;
 import dev.tally.meter.MeterActivitiesImpl;
 import dev.tally.router.RouterChatActivitiesImpl;
+import dev.tally.sandbox.SandboxActivities;
 import dev.tally.sandbox.SandboxActivitiesImpl;
 import dev.tally.telemetry.Telemetry;
 import dev.tally.visibility.VisibilityActivitiesImpl;
@@ -37,11 +38,17 @@ public final class TallyWorker implements AutoCloseable {
   private final WorkerFactory factory;
   private final WorkerConfig config;
   private final Telemetry ownedTelemetry;
+  private final ManagedBlobStore blobs;
 
-  private TallyWorker(WorkerFactory factory, WorkerConfig config, Telemetry ownedTelemetry) {
+  private TallyWorker(
+      WorkerFactory factory,
+      WorkerConfig config,
+      Telemetry ownedTelemetry,
+      ManagedBlobStore blobs) {
     this.factory = factory;
     this.config = config;
     this.ownedTelemetry = ownedTelemetry;
+    this.blobs = blobs;
   }
 
   /**
@@ -72,12 +79,15 @@ public final class TallyWorker implements AutoCloseable {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(telemetry, "telemetry");
-    try {
-      Files.createDirectories(config.blobDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot create the conversation store " + config.blobDir() + ": " + e.getMessage(), e);
+    if (!config.blobs().shared()) {
+      try {
+        Files.createDirectories(config.blobDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot create the conversation store " + config.blobDir() + ": " + e.getMessage(), e);
+      }
     }
+    ManagedBlobStore blobs = config.blobs().open();
     WorkerFactory factory =
         WorkerFactory.newInstance(
             client,
@@ -86,16 +96,20 @@ public final class TallyWorker implements AutoCloseable {
                 .build());
     Worker worker = factory.newWorker(config.taskQueue(), workerOptions(config.sticky()));
     TallyWorkflows.register(worker);
+    SandboxActivities sandbox =
+        SandboxActivitiesImpl.create(config.sandbox(), config.host(), config.hostTaskQueue());
     worker.registerActivitiesImplementations(
         telemetry.traceRouterChat(
-            RouterChatActivitiesImpl.create(
-                config.router(), new FilesystemBlobStore(config.blobDir())),
-            config.router()),
+            RouterChatActivitiesImpl.create(config.router(), blobs), config.router()),
         new MeterActivitiesImpl(List.of(telemetry.ledgerMetrics())),
-        SandboxActivitiesImpl.create(config.sandbox()),
+        sandbox,
         new ExportEvalRunsActivitiesImpl(config.export()),
         VisibilityActivitiesImpl.create(client.getWorkflowServiceStubs(), config.namespace()));
-    return new TallyWorker(factory, config, owned);
+    // A session's box is on this host: every activity after acquire comes here, on a queue no
+    // other host polls (SPEC §9). Same instance, so both queues see the same sessions.
+    Worker host = factory.newWorker(config.hostTaskQueue(), workerOptions(config.sticky()));
+    host.registerActivitiesImplementations(sandbox);
+    return new TallyWorker(factory, config, owned, blobs);
   }
 
   /**
@@ -115,10 +129,12 @@ public final class TallyWorker implements AutoCloseable {
   public TallyWorker start() {
     factory.start();
     log.info(
-        "Tally worker polling task queue '{}' (namespace {}, sticky {})",
+        "Tally worker polling task queues '{}' and '{}' (namespace {}, sticky {}, blobs {})",
         config.taskQueue(),
+        config.hostTaskQueue(),
         config.namespace(),
-        config.sticky() ? "on" : "off");
+        config.sticky() ? "on" : "off",
+        config.blobs());
     return this;
   }
 
@@ -135,6 +151,7 @@ public final class TallyWorker implements AutoCloseable {
       log.warn("worker tasks still running after {}; stopping them", SHUTDOWN_GRACE);
       factory.shutdownNow();
     }
+    blobs.close();
     if (ownedTelemetry != null) {
       // After the factory: the last spans and metrics of finished tasks still leave.
       ownedTelemetry.close();

@@ -1,9 +1,11 @@
 package dev.tally.worker;
 
 import dev.tally.TallyWorkflows;
+import dev.tally.blob.BlobStoreConfig;
 import dev.tally.export.ExportConfig;
 import dev.tally.router.RouterConfig;
 import dev.tally.sandbox.SandboxConfig;
+import dev.tally.sandbox.SandboxHost;
 import dev.tally.telemetry.TelemetryConfig;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -32,6 +34,9 @@ import java.util.Objects;
  * @param telemetry OpenTelemetry export ({@code OTEL_*}); off without an endpoint
  * @param export where eval-run events go: Tangle Intelligence with {@code TANGLE_API_KEY}, the
  *     outbox under {@code dataDir} without
+ * @param blobs where conversations live ({@code TALLY_BLOB_STORE}: {@code fs} under {@code
+ *     dataDir}, or {@code s3} for workers on several hosts)
+ * @param host this worker's host id and the host-pinned activities' schedule-to-start timeout
  */
 public record WorkerConfig(
     String temporalAddress,
@@ -42,7 +47,9 @@ public record WorkerConfig(
     RouterConfig router,
     SandboxConfig sandbox,
     TelemetryConfig telemetry,
-    ExportConfig export) {
+    ExportConfig export,
+    BlobStoreConfig blobs,
+    SandboxHost host) {
 
   public static final String TEMPORAL_ADDRESS = "TEMPORAL_ADDRESS";
   public static final String TEMPORAL_NAMESPACE = "TEMPORAL_NAMESPACE";
@@ -62,6 +69,8 @@ public record WorkerConfig(
     Objects.requireNonNull(sandbox, "sandbox");
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(export, "export");
+    Objects.requireNonNull(blobs, "blobs");
+    Objects.requireNonNull(host, "host");
   }
 
   /**
@@ -160,6 +169,20 @@ public record WorkerConfig(
       problems.add(e.getMessage());
     }
 
+    BlobStoreConfig blobs = null;
+    try {
+      blobs = BlobStoreConfig.fromEnv(env, dataDir.toAbsolutePath().resolve("blobs"));
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+
+    SandboxHost host = null;
+    try {
+      host = SandboxHost.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+
     if (!problems.isEmpty()) {
       throw new ConfigException("invalid configuration: " + String.join("; ", problems));
     }
@@ -172,30 +195,67 @@ public record WorkerConfig(
         router,
         sandbox,
         telemetry,
-        export);
+        export,
+        blobs,
+        host);
   }
 
   /** The same configuration with sticky execution forced on or off. */
   public WorkerConfig withSticky(boolean on) {
     return new WorkerConfig(
-        temporalAddress, namespace, taskQueue, on, dataDir, router, sandbox, telemetry, export);
+        temporalAddress,
+        namespace,
+        taskQueue,
+        on,
+        dataDir,
+        router,
+        sandbox,
+        telemetry,
+        export,
+        blobs,
+        host);
   }
 
   /** The same configuration with another router. */
   public WorkerConfig withRouter(RouterConfig other) {
     return new WorkerConfig(
-        temporalAddress, namespace, taskQueue, sticky, dataDir, other, sandbox, telemetry, export);
+        temporalAddress,
+        namespace,
+        taskQueue,
+        sticky,
+        dataDir,
+        other,
+        sandbox,
+        telemetry,
+        export,
+        blobs,
+        host);
   }
 
   /** The same configuration on another task queue. */
   public WorkerConfig withTaskQueue(String queue) {
     return new WorkerConfig(
-        temporalAddress, namespace, queue, sticky, dataDir, router, sandbox, telemetry, export);
+        temporalAddress,
+        namespace,
+        queue,
+        sticky,
+        dataDir,
+        router,
+        sandbox,
+        telemetry,
+        export,
+        blobs,
+        host);
   }
 
-  /** Where conversations are stored, shared by every worker on this host. */
+  /** Where the filesystem store keeps conversations, shared by every worker on this host. */
   public Path blobDir() {
     return dataDir.resolve("blobs");
+  }
+
+  /** The task queue only this host's workers poll: its local sandbox sessions run there. */
+  public String hostTaskQueue() {
+    return host.queue(taskQueue);
   }
 
   /** {@code ~/.tally}. */
@@ -233,6 +293,10 @@ public record WorkerConfig(
         + telemetry
         + ", export="
         + export
+        + ", blobs="
+        + blobs
+        + ", host="
+        + host.hostId()
         + "]";
   }
 

@@ -1,5 +1,6 @@
 package dev.tally.worker;
 
+import dev.tally.blob.BlobStoreException;
 import dev.tally.telemetry.Telemetry;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -32,7 +33,17 @@ public final class WorkerMain {
     TemporalConnection connection =
         TemporalConnection.open(
             config.temporalAddress(), config.namespace(), telemetry.clientInterceptors());
-    TallyWorker worker = TallyWorker.create(connection.client(), config, telemetry);
+    TallyWorker worker;
+    try {
+      worker = TallyWorker.create(connection.client(), config, telemetry);
+    } catch (BlobStoreException e) {
+      // A missing bucket or refused credentials: configuration, said in one line like the rest.
+      System.err.println("tally-worker: conversation store: " + e.getMessage());
+      connection.close();
+      telemetry.close();
+      System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -222,4 +222,63 @@ class WorkerConfigTest {
     assertThat(on.sticky()).isTrue();
     assertThat(on.withSticky(false)).isEqualTo(off);
   }
+
+  @Test
+  void fromEnv_noBlobOrHostVariables_usesTheFilesystemStoreAndTheHostname() {
+    WorkerConfig c = WorkerConfig.fromEnv(Map.of("HOSTNAME", "box 7", "TALLY_TASK_QUEUE", "q"));
+
+    assertThat(c.blobs().kind()).isEqualTo("fs");
+    assertThat(c.blobs().dir()).isEqualTo(c.blobDir());
+    assertThat(c.host().hostId()).isEqualTo("box-7");
+    assertThat(c.host().timeout()).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(c.hostTaskQueue()).isEqualTo("q-host-box-7");
+  }
+
+  @Test
+  void fromEnv_s3Store_readsBucketEndpointRegionPrefixAndHidesTheKeys() {
+    Map<String, String> env =
+        Map.of(
+            "TALLY_BLOB_STORE", "s3",
+            "TALLY_S3_BUCKET", "tally-conversations",
+            "TALLY_S3_ENDPOINT", "http://minio:9000",
+            "TALLY_S3_REGION", "eu-west-1",
+            "TALLY_S3_PREFIX", "prod",
+            "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY", "very-secret-value",
+            "TALLY_HOST_ID", "worker-a",
+            "TALLY_SANDBOX_HOST_TIMEOUT", "90s");
+
+    WorkerConfig c = WorkerConfig.fromEnv(env);
+
+    assertThat(c.blobs().bucket()).isEqualTo("tally-conversations");
+    assertThat(c.blobs().endpoint()).hasToString("http://minio:9000");
+    assertThat(c.blobs().region()).isEqualTo("eu-west-1");
+    assertThat(c.blobs().prefix()).isEqualTo("prod/");
+    assertThat(c.host().hostId()).isEqualTo("worker-a");
+    assertThat(c.host().timeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(c.toString()).doesNotContain("very-secret-value").doesNotContain("AKIAEXAMPLE");
+  }
+
+  @Test
+  void fromEnv_badBlobAndHostVariables_namesEachWithExpectedAndActual() {
+    Map<String, String> env =
+        Map.of(
+            "TALLY_BLOB_STORE", "s3",
+            "TALLY_S3_ENDPOINT", "minio:9000",
+            "TALLY_HOST_ID", "a/b",
+            "TALLY_SANDBOX_HOST_TIMEOUT", "600");
+
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TALLY_S3_BUCKET: expected a bucket name")
+        .hasMessageContaining("TALLY_S3_ENDPOINT: expected an http(s) URL")
+        .hasMessageContaining("TALLY_HOST_ID: expected")
+        .hasMessageContaining("'a/b'")
+        .hasMessageContaining("TALLY_SANDBOX_HOST_TIMEOUT: expected a duration")
+        .hasMessageContaining("'600'");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("TALLY_SANDBOX_HOST_TIMEOUT", "soon")))
+        .hasMessageContaining("TALLY_SANDBOX_HOST_TIMEOUT: expected a duration");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("TALLY_BLOB_STORE", "gcs")))
+        .hasMessageContaining("TALLY_BLOB_STORE: expected fs or s3, got 'gcs'");
+  }
 }

@@ -20,7 +20,11 @@ final class CommandReviewer implements CandidateReviewer {
   @Override
   public CoderReview review(SandboxLease lease, ValidationReport valid) {
     try {
-      return sandbox.reviewChange(
+      // The review runs in the candidate's box, so on the box's host (SPEC §9); a lease from
+      // before host affinity names none and keeps the stub it was given.
+      SandboxActivities onHost =
+          lease.hostTaskQueue() == null ? sandbox : DelegationPolicies.sandboxOnHost(lease);
+      return onHost.reviewChange(
           new ReviewChangeRequest(
               lease.sandboxId(), lease.sessionId(), lease.baseCommit(), command));
     } catch (ActivityFailure e) {

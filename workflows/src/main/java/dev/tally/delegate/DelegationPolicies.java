@@ -2,6 +2,7 @@ package dev.tally.delegate;
 
 import dev.tally.sandbox.SandboxActivities;
 import dev.tally.sandbox.SandboxFailures;
+import dev.tally.sandbox.SandboxLease;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -61,6 +62,15 @@ public final class DelegationPolicies {
   /** Backoff ceiling between sandbox attempts. */
   public static final Duration RETRY_MAX = Duration.ofSeconds(30);
 
+  /**
+   * The {@code Workflow.getVersion} change id of host affinity: runs that acquired their box before
+   * it keep scheduling every sandbox activity on the workflow's own task queue.
+   */
+  public static final String HOST_AFFINITY_CHANGE = "sandbox-host-affinity";
+
+  /** Host timeout when a lease names a host but no timeout (SPEC §9 default). */
+  public static final Duration DEFAULT_HOST_TIMEOUT = Duration.ofMinutes(10);
+
   private DelegationPolicies() {}
 
   /** A sandbox activity stub with the policy of each activity type. Call from workflow code. */
@@ -76,6 +86,41 @@ public final class DelegationPolicies {
             "JudgeFact", settle(),
             "CancelSession", cleanup(),
             "ReleaseSandbox", cleanup()));
+  }
+
+  /**
+   * The stub for every activity of a session after acquire: on the task queue of the host whose
+   * worker made the box (SPEC §9), each with a schedule-to-start timeout so that a host that never
+   * comes back ends the turn as {@code SandboxHostLost} instead of waiting forever. A lease without
+   * a host keeps the workflow's own queue. Call from workflow code; it records nothing, so it may
+   * be called at any point (the version decision is {@code SandboxTurn}'s, once, after acquire).
+   */
+  public static SandboxActivities sandboxOnHost(SandboxLease lease) {
+    if (lease.hostTaskQueue() == null) {
+      return sandbox();
+    }
+    String queue = lease.hostTaskQueue();
+    Duration timeout =
+        lease.hostTimeoutMs() == null || lease.hostTimeoutMs() <= 0
+            ? DEFAULT_HOST_TIMEOUT
+            : Duration.ofMillis(lease.hostTimeoutMs());
+    return Workflow.newActivityStub(
+        SandboxActivities.class,
+        onHost(cleanup(), queue, timeout),
+        Map.of(
+            "DriveTurn", onHost(driveTurn(), queue, timeout),
+            "SettleTurn", onHost(settle(), queue, timeout),
+            "ReviewChange", onHost(settle(), queue, timeout),
+            "JudgeFact", onHost(settle(), queue, timeout),
+            "CancelSession", onHost(cleanup(), queue, timeout),
+            "ReleaseSandbox", onHost(cleanup(), queue, timeout)));
+  }
+
+  private static ActivityOptions onHost(ActivityOptions options, String queue, Duration timeout) {
+    return ActivityOptions.newBuilder(options)
+        .setTaskQueue(queue)
+        .setScheduleToStartTimeout(timeout)
+        .build();
   }
 
   static ActivityOptions acquire() {

@@ -270,7 +270,9 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
       List<FactJudge> judges = new ArrayList<>();
       for (JsonNode j : specs) {
         if (CoderArgs.Reviewer.COMMAND.equals(j.path("kind").asText())) {
-          judges.add(new CommandFactJudge(sandbox, lease, j.path("cmd").asText()));
+          judges.add(
+              new CommandFactJudge(
+                  DelegationPolicies.sandboxOnHost(lease), lease, j.path("cmd").asText()));
         } else {
           judges.add(
               new ModelFactJudge(

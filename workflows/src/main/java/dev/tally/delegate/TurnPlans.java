@@ -96,7 +96,8 @@ public final class TurnPlans {
   /** A coder turn's change goes through the validator in its box; only a valid one is kept. */
   private static Settler.Settlement settleCode(
       SandboxLease lease, TurnTick tick, CoderChecks checks, CandidateReviewer reviewer) {
-    SandboxActivities sandbox = DelegationPolicies.sandbox();
+    // Settling runs in the box, so on the box's host.
+    SandboxActivities sandbox = DelegationPolicies.sandboxOnHost(lease);
     ValidationReport report =
         sandbox.settleTurn(
             new SettleTurnRequest(

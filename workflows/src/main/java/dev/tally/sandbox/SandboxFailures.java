@@ -31,6 +31,13 @@ public final class SandboxFailures {
   /** A sandbox activity failed for good without saying why in a typed way. */
   public static final String SANDBOX_ERROR = "SandboxError";
 
+  /**
+   * The session's host did not pick up one of its activities within the host timeout ({@code
+   * TALLY_SANDBOX_HOST_TIMEOUT}): the box and any harness are on that host, so the turn is never
+   * re-dispatched elsewhere, and this is not the harness's own failure.
+   */
+  public static final String SANDBOX_HOST_LOST = "SandboxHostLost";
+
   /** The turn was cancelled (signal or Temporal cancellation). */
   public static final String CANCELLED = "Cancelled";
 

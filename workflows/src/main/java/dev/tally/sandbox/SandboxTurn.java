@@ -1,14 +1,18 @@
 package dev.tally.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.delegate.DelegationPolicies;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
@@ -32,10 +36,13 @@ public final class SandboxTurn {
   public static final String RELEASING = "releasing";
 
   private final SandboxActivities sandbox;
+  private final Function<SandboxLease, SandboxActivities> pin;
   private final String sessionId;
   private final String harness;
   private final String model;
+  private SandboxActivities onHost;
   private SessionRef ref;
+  private String host;
   private String phase = "pending";
   private int ticks;
   private boolean dispatched;
@@ -48,7 +55,7 @@ public final class SandboxTurn {
    * @param sessionId the session, derived from the caller's id so that retries and restarts find it
    */
   public SandboxTurn(SandboxActivities sandbox, String sessionId) {
-    this(sandbox, sessionId, null, null);
+    this(sandbox, DelegationPolicies::sandboxOnHost, sessionId, null, null);
   }
 
   /**
@@ -56,10 +63,28 @@ public final class SandboxTurn {
    * @param model the model passed to the harness, or null for its own choice
    */
   public SandboxTurn(SandboxActivities sandbox, String sessionId, String harness, String model) {
+    this(sandbox, DelegationPolicies::sandboxOnHost, sessionId, harness, model);
+  }
+
+  /**
+   * @param sandbox the activity stub for acquire
+   * @param pin the stub for everything after acquire, given the lease (its host's task queue)
+   * @param sessionId the session, derived from the caller's id so that retries and restarts find it
+   * @param harness the worker's named harness to run, or null for its default
+   * @param model the model passed to the harness, or null for its own choice
+   */
+  public SandboxTurn(
+      SandboxActivities sandbox,
+      Function<SandboxLease, SandboxActivities> pin,
+      String sessionId,
+      String harness,
+      String model) {
     this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+    this.pin = Objects.requireNonNull(pin, "pin");
     this.sessionId = new SessionRef(null, sessionId).sessionId();
     this.harness = harness;
     this.model = model;
+    this.onHost = sandbox;
   }
 
   /** The named harness this turn runs, or null for the worker's default. */
@@ -110,21 +135,32 @@ public final class SandboxTurn {
     } catch (CanceledFailure e) {
       outcome = cancelled(e.getMessage());
     } catch (ActivityFailure e) {
-      outcome =
-          e.getCause() instanceof CanceledFailure
-              ? cancelled(e.getCause().getMessage())
-              : failed(kindOf(e), messageOf(e), null);
+      if (e.getCause() instanceof CanceledFailure) {
+        outcome = cancelled(e.getCause().getMessage());
+      } else if (hostLost(e)) {
+        outcome = failed(SandboxFailures.SANDBOX_HOST_LOST, hostLostMessage(e), null);
+      } else {
+        outcome = failed(kindOf(e), messageOf(e), null);
+      }
     }
     return cleanUp(outcome);
   }
 
   private TurnOutcome drive(TurnPlan plan) {
     phase = ACQUIRING;
-    SandboxLease lease =
+    SandboxLease acquired =
         sandbox.acquireSandbox(
             new AcquireSandboxRequest(sessionId, plan.profile(), plan.repoRoot(), harness, model));
-    ref = lease.ref();
+    ref = acquired.ref();
     plan.onBound().accept(ref);
+    // The box exists on one host: everything after this runs there (SPEC §9). Runs whose histories
+    // predate that keep every activity on the workflow's queue, as they were recorded. Decided
+    // once, here: the settler and the cleanup get the same lease.
+    int version =
+        Workflow.getVersion(DelegationPolicies.HOST_AFFINITY_CHANGE, Workflow.DEFAULT_VERSION, 1);
+    SandboxLease lease = version == Workflow.DEFAULT_VERSION ? acquired.withoutHost() : acquired;
+    host = lease.hostId();
+    onHost = pin.apply(lease);
     long interval = plan.tickIntervalFor(lease);
     long wallCap = plan.wallCapFor(lease);
     long dispatchedAt = Workflow.currentTimeMillis();
@@ -134,7 +170,7 @@ public final class SandboxTurn {
       // already have started the harness, and what it spent must not be read as nothing.
       dispatched = true;
       TurnTick tick =
-          sandbox.driveTurn(
+          onHost.driveTurn(
               new DriveTurnRequest(lease.sandboxId(), sessionId, plan.prompt(), wallCap));
       ticks++;
       if (tick.usage() != null) {
@@ -206,7 +242,9 @@ public final class SandboxTurn {
             || SandboxFailures.TURN_FAILED.equals(outcome.errorKind())
             || SandboxFailures.VALIDATION_REFUSED.equals(outcome.errorKind())
             || settledInBox;
-    boolean stopRemote = !endedInBox;
+    // A lost host cannot run the cleanup either: asking would only wait out the timeout again.
+    boolean hostGone = SandboxFailures.SANDBOX_HOST_LOST.equals(outcome.errorKind());
+    boolean stopRemote = !endedInBox && !hostGone;
     String sandboxId = ref == null ? null : ref.sandboxId();
     String reason = outcome.errorMessage() == null ? outcome.state() : outcome.errorMessage();
     SessionRequest request = new SessionRequest(sandboxId, sessionId, reason);
@@ -216,14 +254,18 @@ public final class SandboxTurn {
               if (stopRemote) {
                 phase = "cancelling";
                 try {
-                  sandbox.cancelSession(request);
+                  onHost.cancelSession(request);
                 } catch (ActivityFailure e) {
                   cleanupErrors.append("cancel: ").append(messageOf(e)).append("; ");
                 }
               }
+              if (hostGone) {
+                cleanupErrors.append("release: skipped, host ").append(host).append(" is lost");
+                return;
+              }
               phase = RELEASING;
               try {
-                sandbox.releaseSandbox(request);
+                onHost.releaseSandbox(request);
               } catch (ActivityFailure e) {
                 cleanupErrors.append("release: ").append(messageOf(e));
               }
@@ -280,6 +322,28 @@ public final class SandboxTurn {
       return DETACHED_RUNNING;
     }
     return DETACHED_RUNNING + " " + Math.round(elapsedMs / 1000.0) + "s";
+  }
+
+  /** The host the box is on, once bound and when the worker named one, else null. */
+  public String host() {
+    return host;
+  }
+
+  /** Whether {@code failure} is a host-pinned activity no worker of its host picked up in time. */
+  static boolean hostLost(ActivityFailure failure) {
+    return failure.getCause() instanceof TimeoutFailure t
+        && t.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
+  }
+
+  private String hostLostMessage(ActivityFailure failure) {
+    return "sandbox host "
+        + (host == null ? "(unnamed)" : host)
+        + " did not pick up "
+        + failure.getActivityType()
+        + " of session "
+        + sessionId
+        + " within its host timeout (TALLY_SANDBOX_HOST_TIMEOUT); the box and any harness are"
+        + " there, so the turn is not re-dispatched on another host";
   }
 
   /** The typed failure name under an activity failure, else {@code SandboxError}. */

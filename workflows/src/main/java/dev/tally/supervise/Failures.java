@@ -34,6 +34,18 @@ public final class Failures {
   /** A conversation reference could not be resolved in the blob store. */
   public static final String CONVERSATION_MISSING = "ConversationMissing";
 
+  /** The blob store refused this worker's credentials for the bucket or object. */
+  public static final String BLOB_STORE_ACCESS_DENIED = "BlobStoreAccessDenied";
+
+  /** The blob store's bucket does not exist. */
+  public static final String BLOB_STORE_BUCKET_MISSING = "BlobStoreBucketMissing";
+
+  /** The blob store refused the request for another permanent reason (a 4xx answer). */
+  public static final String BLOB_STORE_REJECTED = "BlobStoreRejected";
+
+  /** The blob store could not be reached or answered 5xx: retryable, by Temporal only. */
+  public static final String BLOB_STORE_UNAVAILABLE = "BlobStoreUnavailable";
+
   /**
    * The router answered 408, 409, 425, 429 (not a quota error) or 5xx, or the connection failed:
    * retryable, honouring {@code Retry-After} as the next retry delay.
@@ -56,7 +68,10 @@ public final class Failures {
           ROUTER_MALFORMED_RESPONSE,
           UNPRICED_MODEL,
           ROUTER_NOT_CONFIGURED,
-          CONVERSATION_MISSING);
+          CONVERSATION_MISSING,
+          BLOB_STORE_ACCESS_DENIED,
+          BLOB_STORE_BUCKET_MISSING,
+          BLOB_STORE_REJECTED);
 
   private Failures() {}
 }

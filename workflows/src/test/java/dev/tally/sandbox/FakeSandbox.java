@@ -1,5 +1,6 @@
 package dev.tally.sandbox;
 
+import io.temporal.activity.Activity;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +30,10 @@ public final class FakeSandbox implements SandboxActivities {
       r -> new CoderReview(true, "ship", 1.0, null);
   private volatile RuntimeException acquireFailure;
   private volatile Long leaseTickIntervalMs;
+  private volatile String pinnedHost;
+  private volatile String pinnedQueue;
+  private volatile long pinnedTimeoutMs;
+  private final List<String> queues = Collections.synchronizedList(new ArrayList<>());
   private volatile CountDownLatch holdAcquire;
   private final CountDownLatch acquireStarted = new CountDownLatch(1);
   private volatile int holdTickNumber = -1;
@@ -56,6 +61,26 @@ public final class FakeSandbox implements SandboxActivities {
   public FakeSandbox leaseTickInterval(Long ms) {
     this.leaseTickIntervalMs = ms;
     return this;
+  }
+
+  /** Leases name {@code hostId} and its task queue, as a host-aware worker's do. */
+  public FakeSandbox pinTo(String hostId, String queue, long timeoutMs) {
+    this.pinnedHost = hostId;
+    this.pinnedQueue = queue;
+    this.pinnedTimeoutMs = timeoutMs;
+    return this;
+  }
+
+  /** Each call as {@code <ActivityType>@<task queue it ran on>}, in order. */
+  public List<String> queues() {
+    synchronized (queues) {
+      return List.copyOf(queues);
+    }
+  }
+
+  private void recordQueue() {
+    var info = Activity.getExecutionContext().getInfo();
+    queues.add(info.getActivityType() + "@" + info.getActivityTaskQueue());
   }
 
   /** Holds every acquire open until {@link #releaseHeld()}. */
@@ -92,6 +117,7 @@ public final class FakeSandbox implements SandboxActivities {
   @Override
   public SandboxLease acquireSandbox(AcquireSandboxRequest request) {
     calls.add("acquire " + request.sessionId());
+    recordQueue();
     acquireStarted.countDown();
     if (holdAcquire != null) {
       awaitQuietly(holdAcquire);
@@ -99,19 +125,22 @@ public final class FakeSandbox implements SandboxActivities {
     if (acquireFailure != null) {
       throw acquireFailure;
     }
-    return new SandboxLease(
-        "box-" + request.sessionId(),
-        request.sessionId(),
-        "fake",
-        "base123",
-        leaseTickIntervalMs,
-        null);
+    SandboxLease lease =
+        new SandboxLease(
+            "box-" + request.sessionId(),
+            request.sessionId(),
+            "fake",
+            "base123",
+            leaseTickIntervalMs,
+            null);
+    return pinnedQueue == null ? lease : lease.onHost(pinnedHost, pinnedQueue, pinnedTimeoutMs);
   }
 
   @Override
   public TurnTick driveTurn(DriveTurnRequest request) {
     int n = ticks.merge(request.sessionId(), 1, Integer::sum);
     calls.add("tick " + request.sessionId() + " #" + n);
+    recordQueue();
     if (n == holdTickNumber) {
       heldTickStarted.countDown();
       awaitQuietly(holdTick);
@@ -128,6 +157,7 @@ public final class FakeSandbox implements SandboxActivities {
   @Override
   public ValidationReport settleTurn(SettleTurnRequest request) {
     calls.add("settle " + request.sessionId());
+    recordQueue();
     return settle.apply(request);
   }
 
@@ -152,6 +182,7 @@ public final class FakeSandbox implements SandboxActivities {
   @Override
   public SessionReceipt cancelSession(SessionRequest request) {
     calls.add("cancel " + request.sessionId());
+    recordQueue();
     cancels.add(request);
     return new SessionReceipt(request.sessionId(), true, "cancelled");
   }
@@ -159,6 +190,7 @@ public final class FakeSandbox implements SandboxActivities {
   @Override
   public SessionReceipt releaseSandbox(SessionRequest request) {
     calls.add("release " + request.sessionId());
+    recordQueue();
     releases.add(request);
     return new SessionReceipt(request.sessionId(), true, "released");
   }

@@ -1,6 +1,7 @@
 package dev.tally.cli.bench;
 
 import dev.tally.embedded.DevStack;
+import dev.tally.router.OpenAiChatBackend;
 import dev.tally.router.scripted.ScriptedRouter;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -10,16 +11,19 @@ import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a driver turn costs over Temporal's floor: wall time per turn of a supervised run against
- * the scripted router, next to a bare workflow awaiting a no-op activity the same number of times,
- * on the same embedded server, in the same process, in the same run. The first repetition warms the
- * JIT and is not counted.
+ * What a driver turn costs: wall time per turn of a supervised run against the scripted router,
+ * next to two baselines on the same embedded server, in the same process, in the same run: the loop
+ * a Temporal user would write without Tally ({@link ByValueLoopWorkflowImpl}: the whole
+ * conversation passed by value into each model-call activity, same router, same HTTP client, no
+ * ledger), and the floor, a bare workflow awaiting a no-op activity as often. The first repetition
+ * warms the JIT and is not counted.
  */
 public final class OverheadBench {
   static final String BASELINE_QUEUE = "tally-bench-baseline";
@@ -31,26 +35,42 @@ public final class OverheadBench {
    * @param baselineMs wall milliseconds per bare workflow step
    * @param routerChatMs mean milliseconds inside the RouterChat activity per turn (HTTP, blobs)
    * @param baselineActivityMs mean milliseconds inside the no-op activity per step
+   * @param byValueMs wall milliseconds per turn of the by-value loop
+   * @param byValueChatMs mean milliseconds inside its model-call activity per turn
    */
   public record Repetition(
-      double turnMs, double baselineMs, double routerChatMs, double baselineActivityMs) {
+      double turnMs,
+      double baselineMs,
+      double routerChatMs,
+      double baselineActivityMs,
+      double byValueMs,
+      double byValueChatMs) {
     public double ratio() {
       return turnMs / baselineMs;
+    }
+
+    public double ratioToByValue() {
+      return turnMs / byValueMs;
     }
   }
 
   private OverheadBench() {}
 
-  public static List<Repetition> run(int turns, int repetitions, Map<String, String> env)
-      throws IOException {
-    ScriptedRouter.Options script = new ScriptedRouter.Options(0, turns - 1, 0);
+  public static List<Repetition> run(
+      int turns, int repetitions, int messageChars, Map<String, String> env) throws IOException {
+    ScriptedRouter.Options script = new ScriptedRouter.Options(0, turns - 1, messageChars);
     List<Repetition> out = new ArrayList<>();
     try (DevStack stack = DevStack.startScripted(0, env, script)) {
       WorkflowClient client = stack.connection().client();
       WorkerFactory baseline = WorkerFactory.newInstance(client);
       Worker worker = baseline.newWorker(BASELINE_QUEUE);
-      worker.registerWorkflowImplementationTypes(BareLoopWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new NoopActivitiesImpl());
+      worker.registerWorkflowImplementationTypes(
+          BareLoopWorkflowImpl.class, ByValueLoopWorkflowImpl.class);
+      worker.registerActivitiesImplementations(
+          new NoopActivitiesImpl(),
+          new ByValueChatActivitiesImpl(
+              new OpenAiChatBackend(stack.routerBaseUrl(), null, Duration.ofMinutes(2)),
+              ScriptedRouter.MODEL));
       baseline.start();
       try {
         for (int r = 0; r < repetitions; r++) {
@@ -71,12 +91,30 @@ public final class OverheadBench {
           bare.run(taken);
           double bareMs = (System.nanoTime() - t1) / 1e6 / taken;
 
+          String byValueId = "bench-by-value-" + r;
+          ByValueLoopWorkflow byValue =
+              client.newWorkflowStub(
+                  ByValueLoopWorkflow.class,
+                  WorkflowOptions.newBuilder()
+                      .setWorkflowId(byValueId)
+                      .setTaskQueue(BASELINE_QUEUE)
+                      .build());
+          long t2 = System.nanoTime();
+          int peerTurns = byValue.run(taken + 2);
+          double byValueMs = (System.nanoTime() - t2) / 1e6 / peerTurns;
+          if (peerTurns != taken) {
+            throw new IllegalStateException(
+                "the by-value loop took " + peerTurns + " turns where Tally took " + taken);
+          }
+
           out.add(
               new Repetition(
                   turnMs,
                   bareMs,
                   meanActivityMs(client.fetchHistory(runId), "RouterChat"),
-                  meanActivityMs(client.fetchHistory(bareId), "BenchNoop")));
+                  meanActivityMs(client.fetchHistory(bareId), "BenchNoop"),
+                  byValueMs,
+                  meanActivityMs(client.fetchHistory(byValueId), "BenchByValueChat")));
         }
       } finally {
         baseline.shutdownNow();

@@ -23,6 +23,7 @@ import dev.tally.meter.RecordingMeter;
 import dev.tally.sandbox.harness.Harnesses;
 import dev.tally.supervise.CancelRequest;
 import dev.tally.supervise.EvalRunLabels;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -110,7 +111,8 @@ class FanoutOnLocalSandboxTest {
     worker.registerActivitiesImplementations(
         SandboxActivitiesImpl.create(config),
         meter,
-        new ExportEvalRunsActivitiesImpl(new ExportConfig(null, null, outbox, null)));
+        new ExportEvalRunsActivitiesImpl(new ExportConfig(null, null, outbox, null)),
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
   }
 

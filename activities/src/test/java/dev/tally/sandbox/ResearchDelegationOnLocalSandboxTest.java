@@ -19,6 +19,7 @@ import dev.tally.research.KbGate;
 import dev.tally.research.ResearchFact;
 import dev.tally.research.VetoedFact;
 import dev.tally.supervise.EvalRunLabels;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -77,7 +78,8 @@ class ResearchDelegationOnLocalSandboxTest {
     worker.registerActivitiesImplementations(
         SandboxActivitiesImpl.create(config),
         meter,
-        new ExportEvalRunsActivitiesImpl(new ExportConfig(null, null, outbox, null)));
+        new ExportEvalRunsActivitiesImpl(new ExportConfig(null, null, outbox, null)),
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
     ObjectNode args = Json.CANONICAL.createObjectNode();
     args.put("question", "How does Temporal keep workflow state?");
@@ -130,7 +132,10 @@ class ResearchDelegationOnLocalSandboxTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) throws Exception {
     Path findings = Files.writeString(tmp.resolve("findings.txt"), FINDINGS);
     SandboxConfig config = Fixtures.config(tmp.resolve("data"), "cat '" + findings + "'");
-    worker.registerActivitiesImplementations(SandboxActivitiesImpl.create(config), meter);
+    worker.registerActivitiesImplementations(
+        SandboxActivitiesImpl.create(config),
+        meter,
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
     String judge =
         "if grep -q '\"claim\":\"replay\"' \"$TALLY_FACT_FILE\"; then"

@@ -23,6 +23,7 @@ import dev.tally.sandbox.TurnUsage;
 import dev.tally.sandbox.ValidationReport;
 import dev.tally.supervise.CancelRequest;
 import dev.tally.supervise.EvalRunLabels;
+import dev.tally.visibility.FixedVisibility;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -96,7 +97,8 @@ class DelegationFanoutTest {
   private final RecordingExport export = new RecordingExport();
 
   private void start(TestWorkflowEnvironment env, Worker worker) {
-    worker.registerActivitiesImplementations(sandbox, meter, router, export);
+    worker.registerActivitiesImplementations(
+        sandbox, meter, router, export, FixedVisibility.unlisted());
     env.start();
   }
 

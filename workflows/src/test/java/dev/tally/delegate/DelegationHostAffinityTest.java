@@ -9,6 +9,7 @@ import dev.tally.sandbox.FakeSandbox;
 import dev.tally.sandbox.SandboxFailures;
 import dev.tally.sandbox.TurnTick;
 import dev.tally.sandbox.TurnUsage;
+import dev.tally.visibility.FixedVisibility;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -59,7 +60,7 @@ class DelegationHostAffinityTest {
             session,
             TurnTick.running(0L),
             TurnTick.completed("done", null, new TurnUsage(5, 5, new BigDecimal("0.01"), null)));
-    worker.registerActivitiesImplementations(sandbox, meter);
+    worker.registerActivitiesImplementations(sandbox, meter, FixedVisibility.unlisted());
     env.newWorker(hostQueue).registerActivitiesImplementations(sandbox);
     env.start();
 
@@ -87,7 +88,7 @@ class DelegationHostAffinityTest {
     sandbox
         .pinTo("gone", worker.getTaskQueue() + "-host-gone", Duration.ofSeconds(2).toMillis())
         .script(session, TurnTick.running(0L));
-    worker.registerActivitiesImplementations(sandbox, meter);
+    worker.registerActivitiesImplementations(sandbox, meter, FixedVisibility.unlisted());
     env.start();
 
     DelegationResult r = stub(client, worker, id).run(DelegationWorkflowTest.coder("lost"));
@@ -114,7 +115,7 @@ class DelegationHostAffinityTest {
         .pinTo("a", hostQueue, Duration.ofMinutes(10).toMillis())
         .script(v1, TurnTick.completed("v1", null, null))
         .script(v2, TurnTick.running(0L), TurnTick.completed("v2", null, null));
-    worker.registerActivitiesImplementations(sandbox, meter);
+    worker.registerActivitiesImplementations(sandbox, meter, FixedVisibility.unlisted());
     env.newWorker(hostQueue).registerActivitiesImplementations(sandbox);
     env.start();
     var request = DelegationWorkflowTest.coder("two ways");

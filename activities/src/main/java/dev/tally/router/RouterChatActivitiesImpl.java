@@ -4,6 +4,7 @@ import dev.tally.blob.BlobStore;
 import dev.tally.supervise.Failures;
 import dev.tally.supervise.Toolsets;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -68,10 +69,19 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
     List<ToolSpec> tools = tools(request.toolset());
     List<ChatMessage> conversation = new ArrayList<>(conversations.load(request.conversationRef()));
     conversation.addAll(request.append());
+    Long maxTokens = CallAdmission.maxTokens(request, conversation, tools, catalog.price(model));
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    AttemptLog attempts = new AttemptLog(context);
+    String key = idempotencyKey();
 
     ChatCompletion completion =
-        backend.complete(
-            new ChatCall(model, conversation, tools, request.temperature(), idempotencyKey()));
+        attempts.send(
+            model,
+            () ->
+                backend.complete(
+                    new ChatCall(
+                        model, conversation, tools, request.temperature(), key, maxTokens)),
+            this::receiptOf);
 
     TurnCost cost =
         catalog.cost(
@@ -84,7 +94,7 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
         ChatMessage.assistant(
             completion.content(),
             completion.toolCalls().isEmpty() ? null : completion.toolCalls()));
-    String ref = conversations.store(conversation);
+    String ref = storeAfterBilledCall(conversation, completion, cost, attempts.unreceipted());
     Usage usage = completion.usage();
     log.info(
         "router chat run={} node={} turn={} model={} messages={} toolCalls={} tokens={} usd={} ({})",
@@ -104,7 +114,47 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
         usage,
         cost.usd(),
         cost.source(),
-        completion.model());
+        completion.model(),
+        attempts.unreceipted() == 0 ? null : attempts.unreceipted());
+  }
+
+  /**
+   * Stores the conversation after a call the router has answered (and billed). A failure here is
+   * not retried: a retry would send and pay for the same call again. It carries the call's receipt
+   * so the workflow meters it.
+   */
+  private String storeAfterBilledCall(
+      List<ChatMessage> conversation, ChatCompletion completion, TurnCost cost, int unreceipted) {
+    try {
+      return conversations.store(conversation);
+    } catch (RuntimeException e) {
+      AttemptReceipt receipt =
+          new AttemptReceipt(
+              completion.model(), completion.usage(), cost.usd(), cost.source(), unreceipted);
+      throw ApplicationFailure.newBuilder()
+          .setType(Failures.CONVERSATION_STORE_FAILED)
+          .setMessage(
+              "the router answered (and billed) but the conversation could not be stored: "
+                  + e.getClass().getSimpleName()
+                  + (e.getMessage() == null ? "" : " " + e.getMessage())
+                  + "; not retried, so the call is not paid for twice. Fix the blob store"
+                  + " (TALLY_DATA_DIR or the S3 settings) and start the run again.")
+          .setNonRetryable(true)
+          .setDetails(completion.model(), completion.usage(), receipt)
+          .build();
+    }
+  }
+
+  /** The receipt a failed, possibly billed call carries: its usage and price when known. */
+  private AttemptReceipt receiptOf(
+      String model, Usage usage, java.math.BigDecimal billed, int unreceipted) {
+    TurnCost cost;
+    try {
+      cost = catalog.cost(model, model, usage, billed, false);
+    } catch (ApplicationFailure e) {
+      cost = TurnCost.UNKNOWN;
+    }
+    return new AttemptReceipt(model, usage, cost.usd(), cost.source(), unreceipted);
   }
 
   private String model(ChatTurnRequest request) {

@@ -6,6 +6,15 @@ import java.util.List;
 
 /** Checks a {@link Budget}; every message names the field, the expected and the actual value. */
 public final class BudgetRules {
+  /** Largest token or iteration ceiling: far above any real run, far below where sums overflow. */
+  public static final long MAX_COUNT = 1_000_000_000_000L;
+
+  /** Largest dollar ceiling one run may declare. */
+  public static final BigDecimal MAX_USD = BigDecimal.valueOf(1_000_000);
+
+  /** Longest deadline: ten years, so that start + deadline can never overflow. */
+  public static final long MAX_DEADLINE_MS = 315_360_000_000L;
+
   private BudgetRules() {}
 
   /**
@@ -20,6 +29,22 @@ public final class BudgetRules {
     }
     nonNegative(out, where + ".maxIterations", budget.maxIterations());
     nonNegative(out, where + ".maxTokens", budget.maxTokens());
+    if (budget.maxUsd() != null && budget.maxUsd().compareTo(MAX_USD) > 0) {
+      out.add(
+          where
+              + ".maxUsd: expected a dollar amount of at most "
+              + MAX_USD.toPlainString()
+              + " or absent (absent = dollars not capped), got "
+              + shortNumber(budget.maxUsd()));
+    }
+    if (budget.deadlineMs() != null && budget.deadlineMs() > MAX_DEADLINE_MS) {
+      out.add(
+          where
+              + ".deadlineMs: expected at most "
+              + MAX_DEADLINE_MS
+              + " (ten years) or absent, got "
+              + budget.deadlineMs());
+    }
     if (budget.maxUsd() != null && budget.maxUsd().signum() < 0) {
       out.add(
           where
@@ -50,6 +75,14 @@ public final class BudgetRules {
       out.add(field + ": expected an integer >= 0, got nothing (the field is required)");
     } else if (value < 0) {
       out.add(field + ": expected an integer >= 0, got " + value);
+    } else if (value > MAX_COUNT) {
+      out.add(field + ": expected an integer of at most " + MAX_COUNT + ", got " + value);
     }
+  }
+
+  /** A number as typed, shortened when it is huge (1e309 has 310 digits). */
+  private static String shortNumber(BigDecimal v) {
+    String plain = v.precision() - v.scale() > 30 ? v.toString() : v.toPlainString();
+    return plain.length() > 40 ? plain.substring(0, 40) + "..." : plain;
   }
 }

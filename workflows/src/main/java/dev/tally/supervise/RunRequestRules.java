@@ -20,6 +20,20 @@ public final class RunRequestRules {
       out.add("request: expected a RunRequest object, got null");
       return out;
     }
+    if (r.inputProblems() != null) {
+      out.addAll(r.inputProblems());
+      if (r.task() == null && r.budget() == null) {
+        // Nothing could be read: the other fields' "missing" messages would only be noise.
+        return out;
+      }
+    }
+    if (r.task() != null && Supervisor.taskText(r.task()).length() > RunRequest.MAX_TASK_CHARS) {
+      out.add(
+          "task: expected at most "
+              + RunRequest.MAX_TASK_CHARS
+              + " characters (put larger inputs in a file or a blob and pass a reference), got "
+              + Supervisor.taskText(r.task()).length());
+    }
     if (r.task() == null || r.task().isNull() || r.task().isMissingNode()) {
       out.add("task: expected a non-empty string or JSON value, got nothing");
     } else if (r.task().isTextual() && r.task().asText().isBlank()) {

@@ -29,6 +29,31 @@ public final class BudgetRules {
     }
     nonNegative(out, where + ".maxIterations", budget.maxIterations());
     nonNegative(out, where + ".maxTokens", budget.maxTokens());
+    if (budget.maxUsd() != null && budget.maxUsd().signum() < 0) {
+      out.add(
+          where
+              + ".maxUsd: expected a finite number >= 0 or absent (absent = dollars not capped), got "
+              + budget.maxUsd().toPlainString());
+    }
+    if (budget.deadlineMs() != null && budget.deadlineMs() < 0) {
+      out.add(
+          where + ".deadlineMs: expected an integer >= 0 or absent, got " + budget.deadlineMs());
+    }
+    return out;
+  }
+
+  /**
+   * {@link #problems} plus the bounds a budget from outside (a run's input) must keep, so that no
+   * sum, no deadline instant and no dollar figure can overflow. Internal pools (a delegation's
+   * unbounded one) are not held to them.
+   */
+  public static List<String> inputProblems(String where, Budget budget) {
+    List<String> out = problems(where, budget);
+    if (budget == null) {
+      return out;
+    }
+    atMost(out, where + ".maxIterations", budget.maxIterations());
+    atMost(out, where + ".maxTokens", budget.maxTokens());
     if (budget.maxUsd() != null && budget.maxUsd().compareTo(MAX_USD) > 0) {
       out.add(
           where
@@ -45,17 +70,13 @@ public final class BudgetRules {
               + " (ten years) or absent, got "
               + budget.deadlineMs());
     }
-    if (budget.maxUsd() != null && budget.maxUsd().signum() < 0) {
-      out.add(
-          where
-              + ".maxUsd: expected a finite number >= 0 or absent (absent = dollars not capped), got "
-              + budget.maxUsd().toPlainString());
-    }
-    if (budget.deadlineMs() != null && budget.deadlineMs() < 0) {
-      out.add(
-          where + ".deadlineMs: expected an integer >= 0 or absent, got " + budget.deadlineMs());
-    }
     return out;
+  }
+
+  private static void atMost(List<String> out, String field, Long value) {
+    if (value != null && value > MAX_COUNT) {
+      out.add(field + ": expected an integer of at most " + MAX_COUNT + ", got " + value);
+    }
   }
 
   /** Throws {@link IllegalArgumentException} listing every problem. */
@@ -75,8 +96,6 @@ public final class BudgetRules {
       out.add(field + ": expected an integer >= 0, got nothing (the field is required)");
     } else if (value < 0) {
       out.add(field + ": expected an integer >= 0, got " + value);
-    } else if (value > MAX_COUNT) {
-      out.add(field + ": expected an integer of at most " + MAX_COUNT + ", got " + value);
     }
   }
 

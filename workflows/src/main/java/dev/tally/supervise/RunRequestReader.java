@@ -116,10 +116,15 @@ public final class RunRequestReader {
         at = at == null ? null : at.get(r.getIndex());
       }
     }
-    Class<?> target =
-        e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
-            ? mi.getTargetType()
-            : null;
+    Class<?> target = null;
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi) {
+      target = mi.getTargetType();
+    } else if (e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException ic) {
+      target = ic.getTargetType();
+    } else if (at != null && at.isIntegralNumber()) {
+      // A count beyond 64 bits: Jackson reports the overflow without naming the type.
+      target = Long.class;
+    }
     return path + ": expected " + expected(target) + ", got " + shown(at);
   }
 

@@ -41,8 +41,8 @@ public final class RunRequestRules {
     } else if (r.task().isContainerNode() && r.task().isEmpty()) {
       out.add("task: expected a non-empty string or JSON value, got " + r.task());
     }
-    out.addAll(BudgetRules.problems("budget", r.budget()));
-    out.addAll(BudgetRules.problems("perWorker", r.perWorker()));
+    out.addAll(BudgetRules.inputProblems("budget", r.budget()));
+    out.addAll(BudgetRules.inputProblems("perWorker", r.perWorker()));
     if (r.budget() != null
         && r.perWorker() != null
         && r.perWorker().usdCapped()

@@ -7,7 +7,7 @@ import java.util.List;
 /** Checks a {@link Budget}; every message names the field, the expected and the actual value. */
 public final class BudgetRules {
   /** Largest token or iteration ceiling: far above any real run, far below where sums overflow. */
-  public static final long MAX_COUNT = 1_000_000_000_000L;
+  public static final long MAX_COUNT = 1_000_000_000_000_000L;
 
   /** Largest dollar ceiling one run may declare. */
   public static final BigDecimal MAX_USD = BigDecimal.valueOf(1_000_000);

@@ -108,8 +108,8 @@ class MalformedRunInputsTest {
                 which + "." + field + ": expected an integer, got a list [1]"));
         out.add(
             new Case(
-                budget(which, field, "1000000000001"),
-                which + "." + field + ": expected an integer of at most 1000000000000"));
+                budget(which, field, "1000000000000001"),
+                which + "." + field + ": expected an integer of at most 1000000000000000"));
         out.add(
             new Case(
                 budget(which, field, "18446744073709551616"),

@@ -28,6 +28,7 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
   private final ConversationStore conversations;
   private final PriceCatalog catalog;
   private final RouterConfig config;
+  private final CompletionRedactor redactor;
 
   public RouterChatActivitiesImpl(
       ChatBackend backend,
@@ -38,6 +39,7 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
     this.conversations = Objects.requireNonNull(conversations, "conversations");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.config = Objects.requireNonNull(config, "config");
+    this.redactor = new CompletionRedactor(config.apiKey());
   }
 
   /**
@@ -74,7 +76,7 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
     AttemptLog attempts = new AttemptLog(context);
     String key = idempotencyKey();
 
-    ChatCompletion completion =
+    ChatCompletion answered =
         attempts.send(
             model,
             () ->
@@ -82,6 +84,7 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
                     new ChatCall(
                         model, conversation, tools, request.temperature(), key, maxTokens)),
             this::receiptOf);
+    ChatCompletion completion = redactor.redact(answered);
 
     TurnCost cost =
         catalog.cost(

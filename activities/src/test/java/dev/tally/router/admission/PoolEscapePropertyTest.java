@@ -18,8 +18,10 @@ import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.supervise.SupervisedRunWorkflowImpl;
 import dev.tally.supervise.WorkerTaskWorkflowImpl;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -27,6 +29,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;
@@ -127,43 +131,11 @@ class PoolEscapePropertyTest {
             .newWorkflowStub(
                 SupervisedRunWorkflow.class,
                 WorkflowOptions.newBuilder().setWorkflowId(runId).setTaskQueue("tally").build());
-    io.temporal.client.WorkflowClient.start(run::run, request(plan));
+    WorkflowClient.start(run::run, request(plan));
     try {
-      return io.temporal.client.WorkflowStub.fromTyped(run)
-          .getResult(90, java.util.concurrent.TimeUnit.SECONDS, RunResult.class);
-    } catch (java.util.concurrent.TimeoutException e) {
-      var open =
-          env.getWorkflowClient()
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .listOpenWorkflowExecutions(
-                  io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest.newBuilder()
-                      .setNamespace("default")
-                      .build());
-      StringBuilder dump = new StringBuilder("run " + runId + " did not end; open:\n");
-      for (var ex : open.getExecutionsList()) {
-        String id = ex.getExecution().getWorkflowId();
-        dump.append(id).append(":");
-        env.getWorkflowClient()
-            .fetchHistory(id)
-            .getEvents()
-            .forEach(
-                ev -> dump.append(' ').append(ev.getEventType().name().replace("EVENT_TYPE_", "")));
-        dump.append('\n');
-      }
-      Thread.getAllStackTraces()
-          .forEach(
-              (t, st) -> {
-                if (t.getName().contains("ctivity")
-                    || t.getName().contains("router-call")
-                    || t.getName().contains("orkflow")) {
-                  dump.append("THREAD ").append(t.getName()).append('\n');
-                  for (int k = 0; k < Math.min(st.length, 25); k++) {
-                    dump.append("    ").append(st[k]).append('\n');
-                  }
-                }
-              });
-      throw new AssertionError(dump.toString() + plan);
+      return WorkflowStub.fromTyped(run).getResult(90, TimeUnit.SECONDS, RunResult.class);
+    } catch (TimeoutException e) {
+      throw new AssertionError(StuckRun.describe(env, runId) + plan);
     }
   }
 

@@ -25,6 +25,9 @@ import java.util.Objects;
  * typed Temporal failure, so each attempt is one Temporal activity attempt, visible in history.
  */
 public final class OpenAiChatBackend implements ChatBackend {
+  /** Usage counts above this are no receipt: no model reads or writes a trillion tokens a call. */
+  static final long MAX_TOKENS_PER_CALL = 1_000_000_000_000L;
+
   private final URI endpoint;
   private final String apiKey;
   private final Duration timeout;
@@ -126,6 +129,9 @@ public final class OpenAiChatBackend implements ChatBackend {
     if (call.temperature() != null) {
       body.put("temperature", call.temperature());
     }
+    if (call.maxTokens() != null) {
+      body.put("max_tokens", call.maxTokens());
+    }
     return body.toString();
   }
 
@@ -163,43 +169,68 @@ public final class OpenAiChatBackend implements ChatBackend {
     try {
       root = Json.parse(body);
     } catch (IllegalArgumentException e) {
-      throw failures.malformed(where, "the body is not JSON", body);
+      // Truncated, oversized or not JSON at all: the router answered 2xx, so it may have billed;
+      // whatever usage can still be read from the text is kept.
+      throw failures.malformed(
+          where, "the body is not JSON", body, requestedModel, UsageText.usage(body), null);
     }
+    Usage usage = root == null ? null : usage(root.get("usage"));
+    BigDecimal billed = root == null ? null : billedCost(root.get("usage"));
     JsonNode message = root == null ? null : root.path("choices").path(0).path("message");
     if (message == null || !message.isObject()) {
-      throw failures.malformed(where, "no choices[0].message object", body);
+      throw failures.malformed(
+          where, "no choices[0].message object", body, requestedModel, usage, billed);
     }
     JsonNode content = message.get("content");
     if (content != null && !content.isNull() && !content.isTextual()) {
-      throw failures.malformed(where, "choices[0].message.content is not a string", body);
+      throw failures.malformed(
+          where, "choices[0].message.content is not a string", body, requestedModel, usage, billed);
     }
     List<ToolCall> calls = new ArrayList<>();
     JsonNode wireCalls = message.get("tool_calls");
     if (wireCalls != null && !wireCalls.isNull()) {
       if (!wireCalls.isArray()) {
-        throw failures.malformed(where, "choices[0].message.tool_calls is not an array", body);
+        throw failures.malformed(
+            where,
+            "choices[0].message.tool_calls is not an array",
+            body,
+            requestedModel,
+            usage,
+            billed);
       }
       for (int i = 0; i < wireCalls.size(); i++) {
-        calls.add(toolCall(wireCalls.get(i), i, where, body));
+        calls.add(toolCall(wireCalls.get(i), i, where, body, requestedModel, usage, billed));
       }
     }
     JsonNode model = root.get("model");
     return new ChatCompletion(
         content == null || content.isNull() ? "" : content.asText(),
         calls,
-        usage(root.get("usage")),
-        billedCost(root.get("usage")),
+        usage,
+        billed,
         model != null && model.isTextual() && !model.asText().isBlank()
             ? model.asText()
             : requestedModel);
   }
 
-  private ToolCall toolCall(JsonNode wire, int index, String where, String body) {
+  private ToolCall toolCall(
+      JsonNode wire,
+      int index,
+      String where,
+      String body,
+      String model,
+      Usage usage,
+      BigDecimal billed) {
     JsonNode function = wire.path("function");
     JsonNode name = function.get("name");
     if (name == null || !name.isTextual() || name.asText().isBlank()) {
       throw failures.malformed(
-          where, "choices[0].message.tool_calls[" + index + "] has no function name", body);
+          where,
+          "choices[0].message.tool_calls[" + index + "] has no function name",
+          body,
+          model,
+          usage,
+          billed);
     }
     JsonNode id = wire.get("id");
     return new ToolCall(
@@ -240,7 +271,16 @@ public final class OpenAiChatBackend implements ChatBackend {
     if (in == null || out == null || !in.isNumber() || !out.isNumber()) {
       return null;
     }
-    if (in.longValue() < 0 || out.longValue() < 0) {
+    if (!in.canConvertToExactIntegral()
+        || !out.canConvertToExactIntegral()
+        || !in.canConvertToLong()
+        || !out.canConvertToLong()
+        || in.longValue() < 0
+        || out.longValue() < 0
+        || in.longValue() > MAX_TOKENS_PER_CALL
+        || out.longValue() > MAX_TOKENS_PER_CALL) {
+      // Fractions, negatives and counts past any real context window (2^63 would wrap) are no
+      // receipt: the call is metered as unknown rather than as a wrong exact number.
       return null;
     }
     return new Usage(in.longValue(), out.longValue());

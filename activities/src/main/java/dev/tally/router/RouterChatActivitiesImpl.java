@@ -4,6 +4,7 @@ import dev.tally.blob.BlobStore;
 import dev.tally.supervise.Failures;
 import dev.tally.supervise.Toolsets;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
   private final ConversationStore conversations;
   private final PriceCatalog catalog;
   private final RouterConfig config;
+  private final CompletionRedactor redactor;
 
   public RouterChatActivitiesImpl(
       ChatBackend backend,
@@ -38,6 +40,7 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
     this.conversations = Objects.requireNonNull(conversations, "conversations");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.config = Objects.requireNonNull(config, "config");
+    this.redactor = new CompletionRedactor(config.apiKey());
   }
 
   /**
@@ -69,10 +72,20 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
     List<ToolSpec> tools = tools(request.toolset());
     List<ChatMessage> conversation = new ArrayList<>(conversations.load(request.conversationRef()));
     conversation.addAll(request.append());
+    Long maxTokens = CallAdmission.maxTokens(request, conversation, tools, catalog.price(model));
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    AttemptLog attempts = new AttemptLog(context);
+    String key = idempotencyKey();
 
-    ChatCompletion completion =
-        backend.complete(
-            new ChatCall(model, conversation, tools, request.temperature(), idempotencyKey()));
+    ChatCompletion answered =
+        attempts.send(
+            model,
+            () ->
+                backend.complete(
+                    new ChatCall(
+                        model, conversation, tools, request.temperature(), key, maxTokens)),
+            this::receiptOf);
+    ChatCompletion completion = redactor.redact(answered);
 
     TurnCost cost =
         catalog.cost(
@@ -88,11 +101,13 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
     // Only this turn's messages are stored, linked to the conversation so far.
     List<ChatMessage> added = new ArrayList<>(request.append());
     added.add(reply);
+    String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
     String ref =
-        conversations.append(
-            Activity.getExecutionContext().getInfo().getWorkflowId(),
-            request.conversationRef(),
-            added);
+        storeAfterBilledCall(
+            () -> conversations.append(workflowId, request.conversationRef(), added),
+            completion,
+            cost,
+            attempts.unreceipted());
     Usage usage = completion.usage();
     log.info(
         "router chat run={} node={} turn={} model={} messages={} toolCalls={} tokens={} usd={} ({})",
@@ -112,7 +127,52 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
         usage,
         cost.usd(),
         cost.source(),
-        completion.model());
+        completion.model(),
+        attempts.unreceipted() == 0 ? null : attempts.unreceipted());
+  }
+
+  /**
+   * Stores the conversation after a call the router has answered (and billed). A failure here is
+   * not retried: a retry would send and pay for the same call again. It carries the call's receipt
+   * so the workflow meters it.
+   */
+  private String storeAfterBilledCall(
+      java.util.function.Supplier<String> store,
+      ChatCompletion completion,
+      TurnCost cost,
+      int unreceipted) {
+    try {
+      return store.get();
+    } catch (RuntimeException e) {
+      AttemptReceipt receipt =
+          new AttemptReceipt(
+              completion.model(), completion.usage(), cost.usd(), cost.source(), unreceipted);
+      throw ApplicationFailure.newBuilder()
+          .setType(Failures.CONVERSATION_STORE_FAILED)
+          .setMessage(
+              "the router answered (and billed) but the conversation could not be stored: "
+                  + (e instanceof ApplicationFailure typed
+                      ? typed.getType() + " " + typed.getOriginalMessage()
+                      : e.getClass().getSimpleName()
+                          + (e.getMessage() == null ? "" : " " + e.getMessage()))
+                  + "; not retried, so the call is not paid for twice. Fix the blob store"
+                  + " (TALLY_DATA_DIR or the S3 settings) and start the run again.")
+          .setNonRetryable(true)
+          .setDetails(completion.model(), completion.usage(), receipt)
+          .build();
+    }
+  }
+
+  /** The receipt a failed, possibly billed call carries: its usage and price when known. */
+  private AttemptReceipt receiptOf(
+      String model, Usage usage, java.math.BigDecimal billed, int unreceipted) {
+    TurnCost cost;
+    try {
+      cost = catalog.cost(model, model, usage, billed, false);
+    } catch (ApplicationFailure e) {
+      cost = TurnCost.UNKNOWN;
+    }
+    return new AttemptReceipt(model, usage, cost.usd(), cost.source(), unreceipted);
   }
 
   private String model(ChatTurnRequest request) {

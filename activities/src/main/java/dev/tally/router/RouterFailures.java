@@ -2,6 +2,7 @@ package dev.tally.router;
 
 import dev.tally.supervise.Failures;
 import io.temporal.failure.ApplicationFailure;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -94,16 +95,28 @@ final class RouterFailures {
         .build();
   }
 
-  /** A 2xx answer that is not a chat completion. */
-  ApplicationFailure malformed(String where, String why, String body) {
-    return permanent(
-        Failures.ROUTER_MALFORMED_RESPONSE,
-        "router answered 2xx for "
-            + where
-            + " but not with a chat completion: "
-            + why
-            + "; body: "
-            + excerpt(body, BODY_EXCERPT_CHARS));
+  /**
+   * A 2xx answer that is not a chat completion. The router may have billed it, so the failure's
+   * details carry the model, the usage that parsed (or null) and the billed cost (or null).
+   */
+  ApplicationFailure malformed(
+      String where, String why, String body, String model, Usage usage, BigDecimal billed) {
+    return ApplicationFailure.newBuilder()
+        .setType(Failures.ROUTER_MALFORMED_RESPONSE)
+        .setMessage(
+            redact(
+                "router answered 2xx for "
+                    + where
+                    + " but not with a chat completion: "
+                    + why
+                    + (usage == null
+                        ? "; no usage could be read"
+                        : "; usage kept: " + usage.inputTokens() + "+" + usage.outputTokens())
+                    + "; body: "
+                    + excerpt(body, BODY_EXCERPT_CHARS)))
+        .setNonRetryable(true)
+        .setDetails(model, usage, billed)
+        .build();
   }
 
   /** {@code text} with the API key and any bearer token replaced. */

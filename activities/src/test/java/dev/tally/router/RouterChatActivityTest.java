@@ -102,6 +102,29 @@ class RouterChatActivityTest {
   }
 
   @Test
+  void completionEchoingTheKey_isRedactedInReplyHistoryAndStore(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    register(env, worker);
+    stub.then(
+        200,
+        StubRouter.completion(
+            "your key is " + key,
+            "[{\"id\":\"t1\",\"type\":\"function\",\"function\":{\"name\":\"stop\","
+                + "\"arguments\":\"{\\\"reason\\\":\\\"Bearer "
+                + key
+                + "\\\"}\"}}]",
+            "{\"prompt_tokens\":3,\"completion_tokens\":4}"));
+
+    ChatTurnReply reply = chat(client, "probe-redact", hello());
+
+    assertThat(reply.content()).doesNotContain(key).contains("[redacted]");
+    assertThat(reply.toolCalls().get(0).arguments().toString()).doesNotContain(key);
+    assertThat(historyText(client, "probe-redact")).doesNotContain(key);
+    assertThat(new ConversationStore(blobs).load(reply.conversationRef()).toString())
+        .doesNotContain(key);
+  }
+
+  @Test
   void idempotencyKey_isStableAcrossRetriesOfOneCallAndDiffersBetweenCalls(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
     register(env, worker);

@@ -19,6 +19,8 @@ import java.util.List;
  * @param queryChecked whether a worker answered the {@code ledger} query
  * @param resultChecked whether a result was there to compare
  * @param notChecked why something could not be compared, or null
+ * @param unmatched work the history shows without ledger entries (so the totals are a floor of
+ *     unknown cost), or null when every billed call and spawn is on the ledger
  */
 record LedgerCheck(
     List<LedgerEntry> entries,
@@ -26,7 +28,14 @@ record LedgerCheck(
     List<String> mismatches,
     boolean queryChecked,
     boolean resultChecked,
-    String notChecked) {
+    String notChecked,
+    String unmatched) {
+
+  /** The same check, knowing what the history shows without ledger entries (null for nothing). */
+  LedgerCheck withUnmatched(String what) {
+    return new LedgerCheck(
+        entries, totals, mismatches, queryChecked, resultChecked, notChecked, what);
+  }
 
   static LedgerCheck of(
       List<LedgerEntry> rebuilt, TemporalSession.Answer<LedgerView> query, RunResult result) {
@@ -59,7 +68,8 @@ record LedgerCheck(
         List.copyOf(mismatches),
         query.answered(),
         resultChecked,
-        query.answered() ? null : query.unavailable());
+        query.answered() ? null : query.unavailable(),
+        null);
   }
 
   boolean ok() {

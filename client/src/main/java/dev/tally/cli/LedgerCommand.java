@@ -34,6 +34,10 @@ final class LedgerCommand extends TallyCommand {
         if (check.notChecked() != null) {
           verdict.put("note", check.notChecked());
         }
+        verdict.put("costKnown", check.unmatched() == null);
+        if (check.unmatched() != null) {
+          verdict.put("unmatched", check.unmatched());
+        }
         doc.put("check", verdict);
         printJson(doc);
       } else {
@@ -41,6 +45,9 @@ final class LedgerCommand extends TallyCommand {
         printLines(RunView.ledgerTable(workflowId, check.entries()));
         println("");
         println("Check: " + check.summary());
+        if (check.unmatched() != null) {
+          println("Total: unknown (the history shows " + check.unmatched() + ")");
+        }
       }
       if (!check.ok()) {
         throw new CliException(
@@ -52,6 +59,17 @@ final class LedgerCommand extends TallyCommand {
                 + " (this is a bug in Tally; keep the history: `temporal workflow show -w "
                 + workflowId
                 + " -o json`)");
+      }
+      if (check.unmatched() != null) {
+        // A ledger with billed work missing from it is a floor; printing it as a total would
+        // report a billed call as free.
+        throw new CliException(
+            ExitCode.FAILED,
+            "the cost of run '"
+                + workflowId
+                + "' is unknown: its history shows "
+                + check.unmatched()
+                + " (the ledger above is a floor, not a total)");
       }
       return ExitCode.OK;
     }

@@ -1,6 +1,7 @@
 package dev.tally.cli;
 
 import dev.tally.ledger.LedgerEntry;
+import dev.tally.ledger.LedgerGaps;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.supervise.LedgerView;
 import dev.tally.supervise.RunResult;
@@ -27,10 +28,13 @@ final class LedgerReport {
     }
     LedgerCheck check = null;
     for (int attempt = 1; attempt <= (open ? OPEN_RUN_ATTEMPTS : 1); attempt++) {
-      List<LedgerEntry> rebuilt = rebuild(session, workflowId);
+      String history = session.historyJson(workflowId);
+      List<LedgerEntry> rebuilt = LedgerRebuilder.fromHistoryJson(history);
       TemporalSession.Answer<LedgerView> query =
           session.query(workflowId, "ledger", LedgerView.class);
-      check = LedgerCheck.of(rebuilt, query, result);
+      check =
+          LedgerCheck.of(rebuilt, query, result)
+              .withUnmatched(LedgerGaps.of(history, workflowId, rebuilt).describe());
       // A running run may write entries between the two reads: read both again before judging.
       if (check.ok() || !TemporalSession.running(session.describe(workflowId))) {
         break;

@@ -76,7 +76,7 @@ final class StatusCommand extends TallyCommand {
                 w.spent() == null ? "" : Money.usd(w.spent()),
                 w.label());
           }
-          t.lines().forEach(l -> out().println("  " + l));
+          t.lines().forEach(l -> out().println(TerminalText.safe("  " + l)));
         }
         if (s.lastError() != null) {
           println("  last error: " + s.lastError());

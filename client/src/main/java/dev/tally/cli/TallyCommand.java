@@ -32,12 +32,12 @@ abstract class TallyCommand implements Callable<Integer> {
   }
 
   void println(String line) {
-    out().println(line);
+    out().println(TerminalText.safe(line));
     out().flush();
   }
 
   void printLines(List<String> lines) {
-    lines.forEach(out()::println);
+    lines.forEach(l -> out().println(TerminalText.safe(l)));
     out().flush();
   }
 

@@ -20,6 +20,6 @@ public final class TallyDataConverter {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     return DefaultDataConverter.newDefaultInstance()
-        .withPayloadConverterOverrides(new JacksonJsonPayloadConverter(mapper));
+        .withPayloadConverterOverrides(new InputPayloadConverter(mapper));
   }
 }

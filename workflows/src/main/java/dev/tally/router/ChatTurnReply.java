@@ -17,6 +17,9 @@ import java.util.List;
  * @param costUsd dollars for this call, or null when unknown
  * @param usdSource where {@code costUsd} came from
  * @param model the model that answered
+ * @param unreceiptedAttempts earlier attempts of this call that were sent and ended without a
+ *     receipt (a timeout, a worker that died mid-call); null or 0 when there were none. Any such
+ *     attempt may have been billed, so the call's spend is then a floor of unknown dollars.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,11 +30,24 @@ public record ChatTurnReply(
     Usage usage,
     BigDecimal costUsd,
     UsdSource usdSource,
-    String model) {
+    String model,
+    Integer unreceiptedAttempts) {
 
   public ChatTurnReply {
     toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
     content = content == null ? "" : content;
+  }
+
+  /** A reply whose call needed no earlier attempt that went unreceipted. */
+  public ChatTurnReply(
+      String conversationRef,
+      String content,
+      List<ToolCall> toolCalls,
+      Usage usage,
+      BigDecimal costUsd,
+      UsdSource usdSource,
+      String model) {
+    this(conversationRef, content, toolCalls, usage, costUsd, usdSource, model, null);
   }
 
   /**
@@ -39,12 +55,13 @@ public record ChatTurnReply(
    * dollars are unknown; neither is ever read as free.
    */
   public Spend spend(long iterations) {
-    boolean tokensKnown = usage != null;
-    UsdSource source = costUsd == null ? UsdSource.UNKNOWN : usdSource;
+    boolean earlierUnknown = unreceiptedAttempts != null && unreceiptedAttempts > 0;
+    boolean tokensKnown = usage != null && !earlierUnknown;
+    UsdSource source = costUsd == null || earlierUnknown ? UsdSource.UNKNOWN : usdSource;
     return new Spend(
         iterations,
-        tokensKnown ? usage.inputTokens() : 0,
-        tokensKnown ? usage.outputTokens() : 0,
+        usage != null ? usage.inputTokens() : 0,
+        usage != null ? usage.outputTokens() : 0,
         costUsd == null ? BigDecimal.ZERO : costUsd,
         0,
         tokensKnown,

@@ -2,6 +2,7 @@ package dev.tally.router;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -19,6 +20,11 @@ import java.util.List;
  * @param append messages to add before calling the model
  * @param toolset name of the tool set offered ({@code coordination}), or null for none
  * @param usdCapped whether the paying pool caps dollars: an unpriced model must then fail loudly
+ * @param tokenAllowance tokens (input plus output) this call may spend: what its node, and the pool
+ *     above it, can still pay for. The activity refuses the call before sending it when the
+ *     estimated input alone does not fit, and otherwise sets {@code max_tokens} to the rest. Null
+ *     only from workflows started before call admission existed.
+ * @param usdAllowance dollars this call may spend when its node caps dollars, else null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,12 +38,58 @@ public record ChatTurnRequest(
     String conversationRef,
     List<ChatMessage> append,
     String toolset,
-    boolean usdCapped) {
+    boolean usdCapped,
+    Long tokenAllowance,
+    BigDecimal usdAllowance) {
 
   public static final String DRIVER = "driver";
   public static final String WORKER = "worker";
 
   public ChatTurnRequest {
     append = append == null ? List.of() : List.copyOf(append);
+  }
+
+  /** A request without admission limits, as workflows before call admission sent them. */
+  public ChatTurnRequest(
+      String runId,
+      String nodeId,
+      int turn,
+      String role,
+      String model,
+      Double temperature,
+      String conversationRef,
+      List<ChatMessage> append,
+      String toolset,
+      boolean usdCapped) {
+    this(
+        runId,
+        nodeId,
+        turn,
+        role,
+        model,
+        temperature,
+        conversationRef,
+        append,
+        toolset,
+        usdCapped,
+        null,
+        null);
+  }
+
+  /** The same request admitted with these limits. */
+  public ChatTurnRequest admitted(Long tokens, BigDecimal usd) {
+    return new ChatTurnRequest(
+        runId,
+        nodeId,
+        turn,
+        role,
+        model,
+        temperature,
+        conversationRef,
+        append,
+        toolset,
+        usdCapped,
+        tokens,
+        usd);
   }
 }

@@ -4,6 +4,7 @@ import dev.tally.ledger.Spend;
 import dev.tally.router.ChatMessage;
 import dev.tally.router.ChatTurnReply;
 import dev.tally.router.ChatTurnRequest;
+import dev.tally.router.InputEstimate;
 import dev.tally.router.RouterChatActivities;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.CancellationScope;
@@ -38,7 +39,10 @@ final class ChatWorker {
   }
 
   WorkerOutcome run() {
-    long maxCalls = Math.max(1, a.budget().iterations());
+    boolean admission = Versions.callAdmission();
+    // Before call admission a worker always made one call, even on a zero-iteration ceiling.
+    long maxCalls = admission ? a.budget().iterations() : Math.max(1, a.budget().iterations());
+    String refused = null;
     List<ChatMessage> append = new ArrayList<>();
     append.add(ChatMessage.system(Prompts.CHAT_WORKER));
     append.add(ChatMessage.user(Supervisor.taskText(a.task())));
@@ -48,7 +52,11 @@ final class ChatWorker {
       if (stopRequested()) {
         return outcome(WorkerOutcome.CANCELLED, null, inbox.cancelReason, null);
       }
-      if (calls > 0 && spent.tokens() >= a.budget().tokens()) {
+      if (!admission && calls > 0 && spent.tokens() >= a.budget().tokens()) {
+        break;
+      }
+      if (admission && !canPayForACall()) {
+        refused = "ceiling spent after " + calls + " call(s): " + spentAgainstCeiling();
         break;
       }
       steering.forEach(s -> append.add(ChatMessage.user(s)));
@@ -57,11 +65,26 @@ final class ChatWorker {
       publishDetails(maxCalls);
       ChatTurnReply reply;
       try {
-        reply = call(ref, append);
+        reply = call(ref, append, admission);
       } catch (ActivityFailure failure) {
+        if (admission && CallRefusal.is(failure)) {
+          refused = CallRefusal.message(failure);
+          break;
+        }
+        if (admission && CancellableCall.cancelled(failure)) {
+          // The call was sent and aborted: the router may have billed part of it, nobody knows.
+          spent = spent.plus(Spend.unknown(1));
+          calls++;
+          return outcome(
+              WorkerOutcome.CANCELLED,
+              null,
+              (inbox.cancelReason == null ? "cancelled" : inbox.cancelReason)
+                  + " (the call in flight was aborted; its cost is unknown)",
+              null);
+        }
         RunResult.ErrorInfo error = Supervisor.errorInfo(failure);
         lastError = error.type() + ": " + error.message();
-        Spend unpriced = UnpricedTurn.spendOf(failure, 1);
+        Spend unpriced = FailedTurn.spendOf(failure, 1, admission);
         if (unpriced != null) {
           spent = spent.plus(unpriced);
           calls++;
@@ -79,6 +102,10 @@ final class ChatWorker {
       }
       append.add(ChatMessage.user(EMPTY_ANSWER_NUDGE));
     }
+    if (answer == null && refused != null) {
+      lastError = refused;
+      return outcome(WorkerOutcome.DOWN, null, refused, Boolean.FALSE);
+    }
     if (answer == null) {
       return outcome(
           WorkerOutcome.DOWN, null, "no answer after " + calls + " call(s)", Boolean.FALSE);
@@ -86,7 +113,23 @@ final class ChatWorker {
     return outcome(WorkerOutcome.DONE, answer, null, null);
   }
 
-  private ChatTurnReply call(String ref, List<ChatMessage> append) {
+  /** At least one output token beyond an input is left, and dollars when this worker caps them. */
+  private boolean canPayForACall() {
+    boolean usdLeft = !a.budget().usdCapped() || a.budget().maxUsd().compareTo(spent.usd()) > 0;
+    return usdLeft && a.budget().tokens() - spent.tokens() > InputEstimate.MIN_OUTPUT_TOKENS;
+  }
+
+  private String spentAgainstCeiling() {
+    return spent.tokens()
+        + " of "
+        + a.budget().tokens()
+        + " tokens"
+        + (a.budget().usdCapped()
+            ? ", $" + spent.usd().toPlainString() + " of $" + a.budget().maxUsd().toPlainString()
+            : "");
+  }
+
+  private ChatTurnReply call(String ref, List<ChatMessage> append, boolean admission) {
     DriverSettings d = a.run().driverOrDefault();
     ChatTurnRequest request =
         new ChatTurnRequest(
@@ -100,13 +143,22 @@ final class ChatWorker {
             append,
             null,
             a.usdCapped());
+    ChatTurnRequest admitted =
+        admission
+            ? request.admitted(
+                a.budget().tokens() - spent.tokens(),
+                a.budget().usdCapped() ? a.budget().maxUsd().subtract(spent.usd()) : null)
+            : request;
     RouterChatActivities router =
         Workflow.newActivityStub(
             RouterChatActivities.class,
             Policies.routerChat("worker call " + calls + " of " + a.nodeId()));
+    if (admission) {
+      return CancellableCall.run(router, admitted, () -> inbox.abortCalls);
+    }
     ChatTurnReply[] reply = new ChatTurnReply[1];
     // Detached so a cancel lets the call in flight finish: its cost is then known exactly.
-    Workflow.newDetachedCancellationScope(() -> reply[0] = router.routerChat(request)).run();
+    Workflow.newDetachedCancellationScope(() -> reply[0] = router.routerChat(admitted)).run();
     return reply[0];
   }
 

@@ -37,6 +37,7 @@ final class Crew {
   private final boolean usdCapped;
   private final BudgetPool pool;
   private final Ledger ledger;
+  private final boolean admission;
   private final Map<String, WorkerSlot> slots = new LinkedHashMap<>();
   private final List<WorkerSlot> settled = new ArrayList<>();
   private final Deque<ObjectNode> events = new ArrayDeque<>();
@@ -48,13 +49,15 @@ final class Crew {
       RunRequest run,
       boolean usdCapped,
       BudgetPool pool,
-      Ledger ledger) {
+      Ledger ledger,
+      boolean admission) {
     this.parentId = parentId;
     this.depth = depth;
     this.run = run;
     this.usdCapped = usdCapped;
     this.pool = pool;
     this.ledger = ledger;
+    this.admission = admission;
   }
 
   /**
@@ -83,6 +86,12 @@ final class Crew {
     Integer cap = run.maxLiveWorkers();
     if (cap != null && live().size() >= cap) {
       return error("max-live-workers").put("maxLiveWorkers", cap);
+    }
+    if (admission) {
+      ObjectNode below = MinimumCall.refusal(profile, task, budget);
+      if (below != null) {
+        return below;
+      }
     }
     Admission admission = pool.reserve(budget);
     if (admission instanceof Admission.Refused refused) {
@@ -123,11 +132,21 @@ final class Crew {
 
   /** Asks a live worker to stop; its settlement arrives through its outcome. */
   void requestCancel(WorkerSlot slot, String reason) {
+    requestCancel(slot, reason, true);
+  }
+
+  /**
+   * Asks a live worker to stop; with {@code abortCall} false a router call it has in flight still
+   * finishes (and is metered exactly) first.
+   */
+  void requestCancel(WorkerSlot slot, String reason, boolean abortCall) {
     if (!slot.live() || slot.cancelReason != null) {
       return;
     }
     slot.cancelReason = reason;
-    signal(slot, () -> slot.stub.cancel(new CancelRequest(reason)));
+    CancelRequest request =
+        abortCall || !admission ? new CancelRequest(reason) : new CancelRequest(reason, true);
+    signal(slot, () -> slot.stub.cancel(request));
   }
 
   /** Delivers an instruction to a live worker. */
@@ -148,8 +167,8 @@ final class Crew {
    * Cancels every live worker, waits for their real spend, and settles any that never report at
    * their full ceiling, marked unknown, so no reservation outlives the run.
    */
-  void drain(String reason, Duration bound) {
-    live().forEach(s -> requestCancel(s, reason));
+  void drain(String reason, Duration bound, boolean abortCalls) {
+    live().forEach(s -> requestCancel(s, reason, abortCalls));
     Waits.until(bound, "join barrier: live workers report their spend", () -> live().isEmpty());
     for (WorkerSlot s : live()) {
       log.warn("worker {} did not report within {}; charging its ceiling", s.id, bound);

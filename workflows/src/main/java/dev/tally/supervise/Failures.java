@@ -58,6 +58,19 @@ public final class Failures {
   /** The driver's own inference reported unknown dollars under a dollar cap. */
   public static final String UNKNOWN_COST_UNDER_CAP = "UnknownCostUnderCap";
 
+  /**
+   * A router call was refused before it was sent: its estimated input, or the smallest completion,
+   * does not fit in what its node (or the pool above it) can still pay for. Nothing was billed.
+   */
+  public static final String CALL_NOT_ADMITTED = "CallNotAdmitted";
+
+  /**
+   * The router answered and billed, but the conversation could not be stored afterwards. Not
+   * retried: a retry would send (and pay for) the same call again. The failure carries the call's
+   * model, usage and cost so the workflow meters it.
+   */
+  public static final String CONVERSATION_STORE_FAILED = "ConversationStoreFailed";
+
   /** Failure types {@code RouterChat} never retries. */
   public static final List<String> ROUTER_NON_RETRYABLE =
       List.of(
@@ -71,7 +84,9 @@ public final class Failures {
           CONVERSATION_MISSING,
           BLOB_STORE_ACCESS_DENIED,
           BLOB_STORE_BUCKET_MISSING,
-          BLOB_STORE_REJECTED);
+          BLOB_STORE_REJECTED,
+          CALL_NOT_ADMITTED,
+          CONVERSATION_STORE_FAILED);
 
   private Failures() {}
 }

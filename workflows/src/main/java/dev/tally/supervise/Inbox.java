@@ -9,10 +9,15 @@ import java.util.List;
  */
 final class Inbox {
   String cancelReason;
+
+  /** Whether some cancel asked for the router call in flight to be aborted. */
+  boolean abortCalls;
+
   final List<Feedback> feedback = new ArrayList<>();
   String rejectedFeedback;
 
   void cancel(CancelRequest request) {
+    abortCalls |= request == null || request.abortsCallInFlight();
     if (cancelReason == null) {
       String reason = request == null ? null : request.reason();
       cancelReason = reason == null || reason.isBlank() ? "cancelled" : reason;

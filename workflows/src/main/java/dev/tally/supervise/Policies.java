@@ -1,5 +1,6 @@
 package dev.tally.supervise;
 
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -16,6 +17,16 @@ import java.time.Duration;
 public final class Policies {
   /** How long one model call may take, including a slow first token. */
   public static final Duration ROUTER_CALL_TIMEOUT = Duration.ofMinutes(3);
+
+  /**
+   * How long a model call may go without a heartbeat. The activity heartbeats while it waits on the
+   * router, so a cancel reaches it within this bound (the SDK sends heartbeats at most every 80% of
+   * it) and a call on a dead worker is retried (and counted as unknown cost) this soon.
+   */
+  public static final Duration ROUTER_HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
+
+  /** How long a cancelled run lets a router call in flight finish before aborting it. */
+  public static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
 
   /** Attempts per model call, first included. */
   public static final int ROUTER_MAX_ATTEMPTS = 5;
@@ -46,6 +57,10 @@ public final class Policies {
   public static ActivityOptions routerChat(String summary) {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(ROUTER_CALL_TIMEOUT)
+        .setHeartbeatTimeout(ROUTER_HEARTBEAT_TIMEOUT)
+        // A cancelled call reports how it ended (finished and billed, or aborted) before the
+        // workflow goes on, so it is metered either way.
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setSummary(summary)
         .setRetryOptions(
             RetryOptions.newBuilder()

@@ -1,5 +1,6 @@
 package dev.tally.supervise;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,8 @@ import java.util.List;
  * @param driver model settings
  * @param workerProfiles the profiles the driver may spawn, default {@code [chat, driver]}
  * @param evalRun optional eval-run export labels
+ * @param inputProblems what was wrong with the JSON this request was read from (unknown fields,
+ *     wrong types), set by {@link RunRequestReader}; never on the wire
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,9 +34,53 @@ public record RunRequest(
     Integer maxLiveWorkers,
     DriverSettings driver,
     List<String> workerProfiles,
-    EvalRunLabels evalRun) {
+    EvalRunLabels evalRun,
+    @JsonIgnore List<String> inputProblems) {
+
+  /** Longest task text, well under Temporal's 2 MB payload limit. */
+  public static final int MAX_TASK_CHARS = 100_000;
 
   public static final int DEFAULT_MAX_TURNS = 16;
+
+  /** A request as clients build it. */
+  public RunRequest(
+      JsonNode task,
+      Budget budget,
+      Budget perWorker,
+      Integer maxTurns,
+      Integer maxDepth,
+      Integer maxLiveWorkers,
+      DriverSettings driver,
+      List<String> workerProfiles,
+      EvalRunLabels evalRun) {
+    this(
+        task,
+        budget,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        null);
+  }
+
+  /** The same request with what was wrong with its JSON. */
+  RunRequest withInputProblems(List<String> problems) {
+    return new RunRequest(
+        task,
+        budget,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        List.copyOf(problems));
+  }
+
   public static final int DEFAULT_MAX_DEPTH = 4;
   public static final int RUNAWAY_TRIPWIRE_TURNS = 2000;
 

@@ -20,6 +20,20 @@ public final class RunRequestRules {
       out.add("request: expected a RunRequest object, got null");
       return out;
     }
+    if (r.inputProblems() != null) {
+      out.addAll(r.inputProblems());
+      if (r.task() == null && r.budget() == null) {
+        // Nothing could be read: the other fields' "missing" messages would only be noise.
+        return out;
+      }
+    }
+    if (r.task() != null && Supervisor.taskText(r.task()).length() > RunRequest.MAX_TASK_CHARS) {
+      out.add(
+          "task: expected at most "
+              + RunRequest.MAX_TASK_CHARS
+              + " characters (put larger inputs in a file or a blob and pass a reference), got "
+              + Supervisor.taskText(r.task()).length());
+    }
     if (r.task() == null || r.task().isNull() || r.task().isMissingNode()) {
       out.add("task: expected a non-empty string or JSON value, got nothing");
     } else if (r.task().isTextual() && r.task().asText().isBlank()) {
@@ -27,8 +41,8 @@ public final class RunRequestRules {
     } else if (r.task().isContainerNode() && r.task().isEmpty()) {
       out.add("task: expected a non-empty string or JSON value, got " + r.task());
     }
-    out.addAll(BudgetRules.problems("budget", r.budget()));
-    out.addAll(BudgetRules.problems("perWorker", r.perWorker()));
+    out.addAll(BudgetRules.inputProblems("budget", r.budget()));
+    out.addAll(BudgetRules.inputProblems("perWorker", r.perWorker()));
     if (r.budget() != null
         && r.perWorker() != null
         && r.perWorker().usdCapped()

@@ -2,6 +2,8 @@ package dev.tally.supervise;
 
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -18,6 +20,17 @@ public interface SupervisedRunWorkflow {
 
   @SignalMethod(name = "feedback", description = "Rate the run (score 0..1, label, notes, by)")
   void feedback(Feedback feedback);
+
+  /**
+   * The same rating as the {@code feedback} signal, for senders that need to know it was taken: the
+   * validator refuses a bad rating with a message naming the field, before anything is recorded; an
+   * accepted one returns how many ratings the run now holds.
+   */
+  @UpdateMethod(name = "rate", description = "Rate the run; a bad rating is refused by name")
+  int rate(Feedback feedback);
+
+  @UpdateValidatorMethod(updateName = "rate")
+  void validateRate(Feedback feedback);
 
   @QueryMethod(name = "status", description = "Phase, turn, workers, pool, last error")
   RunStatus status();

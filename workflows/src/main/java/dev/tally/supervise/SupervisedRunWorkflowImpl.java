@@ -39,6 +39,20 @@ public final class SupervisedRunWorkflowImpl implements SupervisedRunWorkflow {
   }
 
   @Override
+  public int rate(Feedback feedback) {
+    inbox.feedback(feedback);
+    return inbox.feedback.size();
+  }
+
+  @Override
+  public void validateRate(Feedback feedback) {
+    List<String> problems = FeedbackRules.problems(feedback);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  @Override
   public RunStatus status() {
     if (supervisor == null) {
       return new RunStatus(

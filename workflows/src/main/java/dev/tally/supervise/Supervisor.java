@@ -12,6 +12,7 @@ import dev.tally.meter.MeterBatch;
 import dev.tally.router.ChatMessage;
 import dev.tally.router.ChatTurnReply;
 import dev.tally.router.ChatTurnRequest;
+import dev.tally.router.InputEstimate;
 import dev.tally.router.RouterChatActivities;
 import dev.tally.router.ToolCall;
 import io.temporal.failure.ActivityFailure;
@@ -48,6 +49,7 @@ final class Supervisor {
   private final CoordinationTools tools;
   private final EvalRunExport evalExport;
   private final RunSearchAttributes searchAttributes;
+  private final boolean admission;
   private final MeterActivities meter =
       Workflow.newLocalActivityStub(MeterActivities.class, Policies.meter());
   private final List<ChatMessage> unsent = new ArrayList<>();
@@ -79,10 +81,11 @@ final class Supervisor {
     this.profile = profile;
     this.request = request;
     this.pool = new BudgetPool(request.budget(), Workflow.currentTimeMillis());
+    this.admission = Versions.callAdmission();
     this.usdCapped = usdCappedAbove || pool.root().usdCapped();
     this.ledger = new Ledger(nodeId);
     this.inbox = inbox;
-    this.crew = new Crew(nodeId, depth, request, usdCapped, pool, ledger);
+    this.crew = new Crew(nodeId, depth, request, usdCapped, pool, ledger, admission);
     this.tools =
         new CoordinationTools(
             crew, request.perWorker(), this::untilDeadline, () -> inbox.cancelReason != null);
@@ -105,9 +108,12 @@ final class Supervisor {
             () -> {
               phase = "joining";
               publishDetails();
+              // A cancelled run aborts its workers' calls in flight; a run that ended on its own
+              // lets them finish, so their cost is known exactly.
               crew.drain(
                   inbox.cancelReason != null ? inbox.cancelReason : "run ended",
-                  Policies.JOIN_DRAIN);
+                  Policies.JOIN_DRAIN,
+                  inbox.cancelReason != null && inbox.abortCalls);
               flush();
             })
         .run();
@@ -149,13 +155,41 @@ final class Supervisor {
       }
       phase = "driving";
       publishDetails();
+      if (admission && !canPayForACall()) {
+        if (awaitRefund()) {
+          continue;
+        }
+        poolExhausted = true;
+        return;
+      }
       ChatTurnReply reply;
       try {
         reply = driverTurn();
       } catch (ActivityFailure failure) {
-        Spend unpriced = UnpricedTurn.spendOf(failure, 0);
+        if (admission && CancellableCall.cancelled(failure)) {
+          // The turn was sent and aborted by the cancel: its cost is unknown, never free.
+          ledger.metered(nodeId, Spend.unknown(0), request.driverOrDefault().model(), turn++);
+          flush();
+          inbox.cancel(new CancelRequest("cancelled through Temporal"));
+          return;
+        }
+        if (admission && CallRefusal.is(failure)) {
+          // Nothing was sent: the input alone does not fit in what is left. A worker settling under
+          // its reservation gives tokens back; without one in flight the pool is spent.
+          lastError = CallRefusal.message(failure);
+          if (awaitRefund()) {
+            continue;
+          }
+          poolExhausted = true;
+          return;
+        }
+        Spend unpriced = FailedTurn.spendOf(failure, 0, admission);
         if (unpriced != null) {
-          ledger.metered(nodeId, unpriced, UnpricedTurn.modelOf(failure), turn++);
+          ledger.metered(nodeId, unpriced, FailedTurn.modelOf(failure), turn++);
+          if (admission && (!pool.root().usdCapped() || unpriced.usdKnown())) {
+            // What the router billed counts against the pool, so nothing above can re-spend it.
+            pool.observe(unpriced);
+          }
           flush();
         }
         if (cancelRequested()) {
@@ -205,7 +239,7 @@ final class Supervisor {
 
   private ChatTurnReply driverTurn() {
     DriverSettings d = request.driverOrDefault();
-    ChatTurnRequest chat =
+    ChatTurnRequest unadmitted =
         new ChatTurnRequest(
             ledger.runId(),
             nodeId,
@@ -217,14 +251,23 @@ final class Supervisor {
             unsent,
             Toolsets.COORDINATION,
             usdCapped);
+    PoolReadout r = pool.readout();
+    ChatTurnRequest chat =
+        admission
+            ? unadmitted.admitted(r.tokensLeft(), r.usdCapped() ? r.usdLeft() : null)
+            : unadmitted;
     RouterChatActivities router =
         Workflow.newActivityStub(
             RouterChatActivities.class,
             Policies.routerChat("driver turn " + turn + " of " + nodeId));
     ChatTurnReply[] reply = new ChatTurnReply[1];
-    // Detached: a turn in flight when the run is cancelled still completes and is metered, since
-    // the router bills it either way.
-    Workflow.newDetachedCancellationScope(() -> reply[0] = router.routerChat(chat)).run();
+    if (admission) {
+      // A cancel reaches the call in flight: the activity aborts its request.
+      reply[0] = CancellableCall.run(router, chat, () -> inbox.abortCalls);
+    } else {
+      // Detached: a turn in flight when the run is cancelled still completes and is metered.
+      Workflow.newDetachedCancellationScope(() -> reply[0] = router.routerChat(chat)).run();
+    }
     unsent.clear();
     conversationRef = reply[0].conversationRef();
     return reply[0];
@@ -237,6 +280,41 @@ final class Supervisor {
     }
     MeterBatch batch = new MeterBatch(ledger.runId(), ledger.takeUnwritten());
     Workflow.newDetachedCancellationScope(() -> meter.meter(batch)).run();
+  }
+
+  /**
+   * Whether this pool has anything left for one more driver call: at least one token beyond an
+   * input, and dollars when they are capped. The activity checks the input itself before sending.
+   */
+  private boolean canPayForACall() {
+    PoolReadout r = pool.readout();
+    boolean usdLeft = !r.usdCapped() || r.usdLeft().signum() > 0;
+    return usdLeft && r.tokensLeft() > InputEstimate.MIN_OUTPUT_TOKENS;
+  }
+
+  /**
+   * Waits for a worker in flight to settle (and so return what it did not spend), or the deadline,
+   * or a cancel.
+   *
+   * @return whether a worker settled, so another call may now fit
+   */
+  private boolean awaitRefund() {
+    if (pool.readout().openReservations() == 0) {
+      return false;
+    }
+    phase = "waiting for refunds";
+    publishDetails();
+    int before = crew.settledInOrder().size();
+    Duration bound = Policies.JOIN_DRAIN;
+    Duration left = untilDeadline();
+    if (left != null && left.compareTo(bound) < 0) {
+      bound = left;
+    }
+    return Waits.until(
+            bound,
+            "pool spent: waiting for a worker to settle and return what it did not spend",
+            () -> crew.settledInOrder().size() > before || inbox.cancelReason != null)
+        && inbox.cancelReason == null;
   }
 
   private boolean cancelRequested() {
@@ -266,7 +344,8 @@ final class Supervisor {
       return false;
     }
     boolean usdGone = r.usdCapped() && r.usdLeft().signum() <= 0;
-    return usdGone || !pool.couldFund(request.perWorker());
+    boolean tokensGone = admission && r.tokensLeft() <= 0;
+    return usdGone || tokensGone || !pool.couldFund(request.perWorker());
   }
 
   private void publishDetails() {

@@ -324,8 +324,13 @@ class CoordinationToolsTest {
         new ScriptedChat(
             (request, conversation) -> {
               if (ChatTurnRequest.WORKER.equals(request.role())) {
-                // Outlasts the 15 s fence; activities run in real time under time skipping.
-                sleep(Policies.AWAIT_FENCE.toMillis() + 1_500);
+                // Outlasts the 15 s fence; activities run in real time under time skipping. It
+                // heartbeats as the real RouterChat does while it waits on the router.
+                long until = System.currentTimeMillis() + Policies.AWAIT_FENCE.toMillis() + 1_500;
+                while (System.currentTimeMillis() < until) {
+                  sleep(250);
+                  io.temporal.activity.Activity.getExecutionContext().heartbeat(null);
+                }
                 return Scripts.workerAnswer(conversation);
               }
               synchronized (seen) {

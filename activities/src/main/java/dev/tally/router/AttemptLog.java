@@ -1,0 +1,134 @@
+package dev.tally.router;
+
+import dev.tally.supervise.Failures;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * One attempt of a router call, kept honest across Temporal's retries and cancellable.
+ *
+ * <p>The heartbeat details hold how many earlier attempts of this call were sent and ended without
+ * a receipt (a timeout, a worker that died mid-call). Before sending, this attempt counts itself
+ * there, so even a worker killed mid-call leaves a record the next attempt reads; when a receipt
+ * arrives it takes itself off again. A failure that may have been billed, or that follows such
+ * attempts, carries an {@link AttemptReceipt} so the workflow meters it.
+ *
+ * <p>While the HTTP call runs on its own thread, the activity heartbeats; a cancelled activity
+ * learns of it on a heartbeat, aborts the request, and reports the cancellation.
+ */
+final class AttemptLog {
+  /** How often a waiting call heartbeats (the SDK throttles what reaches the server). */
+  static final Duration HEARTBEAT_EVERY = Duration.ofMillis(250);
+
+  /** Failures after which the router may have billed without a receipt. */
+  private static final Set<String> UNRECEIPTED = Set.of(Failures.ROUTER_TIMEOUT);
+
+  private static final ExecutorService CALLS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "router-call");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Prices a receipt: model, usage (or null), billed dollars (or null), unreceipted attempts. */
+  interface Pricer {
+    AttemptReceipt receipt(String model, Usage usage, BigDecimal billed, int unreceipted);
+  }
+
+  private final ActivityExecutionContext context;
+  private final int earlier;
+
+  AttemptLog(ActivityExecutionContext context) {
+    this.context = context;
+    this.earlier = context.getHeartbeatDetails(Integer.class).orElse(0);
+  }
+
+  /** Earlier attempts of this call that were sent and ended without a receipt. */
+  int unreceipted() {
+    return earlier;
+  }
+
+  /** Sends {@code call} once, heartbeating until it answers; see the class comment. */
+  ChatCompletion send(String model, Supplier<ChatCompletion> call, Pricer pricer) {
+    context.heartbeat(earlier + 1);
+    Future<ChatCompletion> pending = CALLS.submit(call::get);
+    try {
+      while (true) {
+        try {
+          ChatCompletion completion =
+              pending.get(HEARTBEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+          context.heartbeat(earlier);
+          return completion;
+        } catch (TimeoutException stillWaiting) {
+          context.heartbeat(earlier + 1);
+        }
+      }
+    } catch (ActivityCompletionException cancelledOrShuttingDown) {
+      // Cancelled (or the worker is stopping): abort the HTTP exchange so nothing more is spent.
+      pending.cancel(true);
+      throw cancelledOrShuttingDown;
+    } catch (InterruptedException e) {
+      pending.cancel(true);
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure(
+          "router call interrupted (worker shutting down)", Failures.ROUTER_TIMEOUT);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ApplicationFailure app) {
+        throw withReceipt(app, model, pricer);
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("router call failed: " + cause, cause);
+    }
+  }
+
+  private ApplicationFailure withReceipt(ApplicationFailure app, String model, Pricer pricer) {
+    boolean malformed = Failures.ROUTER_MALFORMED_RESPONSE.equals(app.getType());
+    boolean unreceipted = UNRECEIPTED.contains(app.getType());
+    if (!malformed && !unreceipted) {
+      // Not billed (a 4xx or 5xx answer, a refused connection): this attempt takes itself off.
+      context.heartbeat(earlier);
+      if (earlier == 0) {
+        return app;
+      }
+    }
+    Usage usage = malformed ? detail(app, 1, Usage.class) : null;
+    BigDecimal billed = malformed ? detail(app, 2, BigDecimal.class) : null;
+    // A 2xx without a readable receipt was billed at a cost nobody knows, like a timeout.
+    int count = earlier + (unreceipted || (malformed && usage == null) ? 1 : 0);
+    if (!unreceipted) {
+      context.heartbeat(count);
+    }
+    AttemptReceipt receipt = pricer.receipt(model, usage, billed, count);
+    ApplicationFailure.Builder b =
+        ApplicationFailure.newBuilder()
+            .setType(app.getType())
+            .setMessage(
+                app.getOriginalMessage()
+                    + (count == 0 ? "" : " (" + count + " attempt(s) of unknown cost so far)"))
+            .setNonRetryable(app.isNonRetryable())
+            .setDetails(model, usage, receipt);
+    if (app.getNextRetryDelay() != null) {
+      b.setNextRetryDelay(app.getNextRetryDelay());
+    }
+    return b.build();
+  }
+
+  private static <T> T detail(ApplicationFailure app, int index, Class<T> type) {
+    return app.getDetails().getSize() > index ? app.getDetails().get(index, type) : null;
+  }
+}

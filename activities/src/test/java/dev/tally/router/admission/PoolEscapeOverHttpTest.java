@@ -7,6 +7,7 @@ import dev.tally.router.RouterChatActivitiesImpl;
 import dev.tally.router.RouterConfig;
 import dev.tally.supervise.SupervisedRunWorkflowImpl;
 import dev.tally.supervise.WorkerTaskWorkflowImpl;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -57,7 +58,8 @@ class PoolEscapeOverHttpTest {
             Duration.ofSeconds(20));
     worker.registerActivitiesImplementations(
         RouterChatActivitiesImpl.create(config, new InMemoryBlobStore()),
-        new MeterActivitiesImpl(List.of()));
+        new MeterActivitiesImpl(List.of()),
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
   }
 

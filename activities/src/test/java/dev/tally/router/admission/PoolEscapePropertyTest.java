@@ -18,6 +18,7 @@ import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.supervise.SupervisedRunWorkflowImpl;
 import dev.tally.supervise.WorkerTaskWorkflowImpl;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -96,7 +97,8 @@ class PoolEscapePropertyTest {
             new ConversationStore(new InMemoryBlobStore()),
             PriceCatalog.bundled(),
             new RouterConfig(null, null, MODEL, MODEL, null, null)),
-        new MeterActivitiesImpl(List.of()));
+        new MeterActivitiesImpl(List.of()),
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
     startedAtMs = env.currentTimeMillis();
   }

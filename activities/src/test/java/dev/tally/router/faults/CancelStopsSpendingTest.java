@@ -20,6 +20,7 @@ import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.supervise.SupervisedRunWorkflowImpl;
 import dev.tally.supervise.WorkerTaskWorkflowImpl;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -82,7 +83,8 @@ class CancelStopsSpendingTest {
         new RouterConfig(router.baseUrl(), null, MODEL, MODEL, null, Duration.ofSeconds(60));
     worker.registerActivitiesImplementations(
         RouterChatActivitiesImpl.create(config, new InMemoryBlobStore()),
-        new MeterActivitiesImpl(List.of()));
+        new MeterActivitiesImpl(List.of()),
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
     SupervisedRunWorkflow run =
         env.getWorkflowClient()

@@ -22,6 +22,7 @@ import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.supervise.SupervisedRunWorkflowImpl;
 import dev.tally.supervise.WorkerTaskWorkflowImpl;
+import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -226,7 +227,9 @@ class FaultMatrixTest {
     RouterConfig config =
         new RouterConfig(router.baseUrl(), null, MODEL, MODEL, null, Duration.ofSeconds(1));
     worker.registerActivitiesImplementations(
-        RouterChatActivitiesImpl.create(config, blobs), new MeterActivitiesImpl(List.of()));
+        RouterChatActivitiesImpl.create(config, blobs),
+        new MeterActivitiesImpl(List.of()),
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
     env.start();
     SupervisedRunWorkflow run =
         env.getWorkflowClient()

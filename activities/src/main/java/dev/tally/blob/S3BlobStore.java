@@ -171,6 +171,19 @@ public final class S3BlobStore implements ManagedBlobStore {
     } catch (S3Exception e) {
       throw translate(operation, key, e);
     } catch (SdkClientException e) {
+      // A server may answer a write to a missing bucket before it has read the body and close the
+      // connection, which the client sees as an I/O error: ask the bucket, so that a missing one is
+      // reported as the permanent failure it is rather than retried as an outage.
+      if (!"check".equals(operation)) {
+        try {
+          checkBucket();
+        } catch (BlobStoreException probe) {
+          if (probe.kind() == BlobStoreException.Kind.BUCKET_MISSING
+              || probe.kind() == BlobStoreException.Kind.ACCESS_DENIED) {
+            throw probe;
+          }
+        }
+      }
       throw new BlobStoreException(
           BlobStoreException.Kind.UNAVAILABLE,
           where(operation, key) + ": the store could not be reached: " + e.getMessage(),

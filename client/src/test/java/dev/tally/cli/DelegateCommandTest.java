@@ -172,8 +172,9 @@ class DelegateCommandTest {
     assertThat(row.path("delegation").has("costUsd")).isFalse();
     assertThat(row.path("delegation").path("spent").path("usdSource").asText())
         .isEqualTo("UNKNOWN");
+    // The text table: Temporal's status, the delegation's own outcome, its cost (unknown).
     assertThat(Cli.run(env(), "history", "--kind", "delegation").out())
-        .contains("COMPLETED (completed)")
+        .containsPattern(taskId + " +delegation coder +COMPLETED +completed ")
         .contains("(unknown)");
 
     JsonNode stats = Json.parse(Cli.run(env(), "stats", "--json").out());

@@ -231,7 +231,8 @@ class MultiHostWorkersTest {
         while [ ! -f "$STARTS_DIR/go-$task" ] && [ -d "$STARTS_DIR" ] && [ $i -lt 1800 ]; do
           sleep 0.1; i=$((i + 1))
         done
-        echo "the answer is 42"
+        # A grounded research result (SPEC §11): the answer, no facts to gate.
+        echo '{"answer": "the answer is 42", "facts": [], "sources": []}'
         """);
     return script;
   }

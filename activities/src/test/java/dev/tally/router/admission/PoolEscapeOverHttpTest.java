@@ -1,19 +1,11 @@
 package dev.tally.router.admission;
 
 import dev.tally.blob.InMemoryBlobStore;
-import dev.tally.json.TallyDataConverter;
-import dev.tally.meter.MeterActivitiesImpl;
 import dev.tally.router.RouterChatActivitiesImpl;
 import dev.tally.router.RouterConfig;
-import dev.tally.supervise.SupervisedRunWorkflowImpl;
-import dev.tally.supervise.WorkerTaskWorkflowImpl;
-import dev.tally.visibility.VisibilityActivitiesImpl;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.testing.TestEnvironmentOptions;
+import dev.tally.testkit.SupervisedRunEnv;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -37,17 +29,6 @@ class PoolEscapeOverHttpTest {
   @BeforeContainer
   static void start() {
     http = new BillingRouterHttp(router);
-    env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder()
-                        .setDataConverter(TallyDataConverter.create())
-                        .build())
-                .build());
-    Worker worker = env.newWorker("tally");
-    worker.registerWorkflowImplementationTypes(
-        SupervisedRunWorkflowImpl.class, WorkerTaskWorkflowImpl.class);
     RouterConfig config =
         new RouterConfig(
             http.baseUrl(),
@@ -56,11 +37,9 @@ class PoolEscapeOverHttpTest {
             PoolEscapePropertyTest.MODEL,
             null,
             Duration.ofSeconds(20));
-    worker.registerActivitiesImplementations(
-        RouterChatActivitiesImpl.create(config, new InMemoryBlobStore()),
-        new MeterActivitiesImpl(List.of()),
-        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
-    env.start();
+    env =
+        SupervisedRunEnv.start(
+            true, RouterChatActivitiesImpl.create(config, new InMemoryBlobStore()));
   }
 
   @AfterContainer

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tally.blob.InMemoryBlobStore;
-import dev.tally.json.TallyDataConverter;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.Spend;
-import dev.tally.meter.MeterActivitiesImpl;
 import dev.tally.router.ConversationStore;
 import dev.tally.router.PriceCatalog;
 import dev.tally.router.RouterChatActivitiesImpl;
@@ -16,20 +14,14 @@ import dev.tally.supervise.DriverSettings;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
-import dev.tally.supervise.SupervisedRunWorkflowImpl;
-import dev.tally.supervise.WorkerTaskWorkflowImpl;
-import dev.tally.visibility.VisibilityActivitiesImpl;
+import dev.tally.testkit.SupervisedRunEnv;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,25 +73,13 @@ class PoolEscapePropertyTest {
   @BeforeContainer
   static void start() {
     env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder()
-                        .setDataConverter(TallyDataConverter.create())
-                        .build())
-                .build());
-    Worker worker = env.newWorker("tally");
-    worker.registerWorkflowImplementationTypes(
-        SupervisedRunWorkflowImpl.class, WorkerTaskWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new RouterChatActivitiesImpl(
-            router,
-            new ConversationStore(new InMemoryBlobStore()),
-            PriceCatalog.bundled(),
-            new RouterConfig(null, null, MODEL, MODEL, null, null)),
-        new MeterActivitiesImpl(List.of()),
-        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
-    env.start();
+        SupervisedRunEnv.start(
+            true,
+            new RouterChatActivitiesImpl(
+                router,
+                new ConversationStore(new InMemoryBlobStore()),
+                PriceCatalog.bundled(),
+                new RouterConfig(null, null, MODEL, MODEL, null, null)));
     startedAtMs = env.currentTimeMillis();
   }
 

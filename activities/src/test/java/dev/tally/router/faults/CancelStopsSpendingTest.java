@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tally.blob.InMemoryBlobStore;
-import dev.tally.json.TallyDataConverter;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.ledger.UsdSource;
-import dev.tally.meter.MeterActivitiesImpl;
 import dev.tally.router.RouterChatActivitiesImpl;
 import dev.tally.router.RouterConfig;
 import dev.tally.router.faults.FaultRouter.Answer;
@@ -18,16 +16,11 @@ import dev.tally.supervise.DriverSettings;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
-import dev.tally.supervise.SupervisedRunWorkflowImpl;
-import dev.tally.supervise.WorkerTaskWorkflowImpl;
-import dev.tally.visibility.VisibilityActivitiesImpl;
+import dev.tally.testkit.SupervisedRunEnv;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -67,25 +60,11 @@ class CancelStopsSpendingTest {
     router =
         new FaultRouter(
             (i, p, body) -> i == 0 ? Answer.ok(SPAWN_TWO) : new Answer(200, "", true, true));
-    env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setUseTimeskipping(false)
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder()
-                        .setDataConverter(TallyDataConverter.create())
-                        .build())
-                .build());
-    Worker worker = env.newWorker("tally");
-    worker.registerWorkflowImplementationTypes(
-        SupervisedRunWorkflowImpl.class, WorkerTaskWorkflowImpl.class);
     RouterConfig config =
         new RouterConfig(router.baseUrl(), null, MODEL, MODEL, null, Duration.ofSeconds(60));
-    worker.registerActivitiesImplementations(
-        RouterChatActivitiesImpl.create(config, new InMemoryBlobStore()),
-        new MeterActivitiesImpl(List.of()),
-        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
-    env.start();
+    env =
+        SupervisedRunEnv.start(
+            false, RouterChatActivitiesImpl.create(config, new InMemoryBlobStore()));
     SupervisedRunWorkflow run =
         env.getWorkflowClient()
             .newWorkflowStub(

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tally.blob.BlobStore;
 import dev.tally.blob.InMemoryBlobStore;
-import dev.tally.json.TallyDataConverter;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.ledger.LedgerTotals;
 import dev.tally.ledger.Spend;
 import dev.tally.ledger.UsdSource;
-import dev.tally.meter.MeterActivitiesImpl;
 import dev.tally.router.RouterChatActivitiesImpl;
 import dev.tally.router.RouterConfig;
 import dev.tally.router.faults.FaultRouter.Answer;
@@ -20,14 +18,9 @@ import dev.tally.supervise.DriverSettings;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
-import dev.tally.supervise.SupervisedRunWorkflowImpl;
-import dev.tally.supervise.WorkerTaskWorkflowImpl;
-import dev.tally.visibility.VisibilityActivitiesImpl;
-import io.temporal.client.WorkflowClientOptions;
+import dev.tally.testkit.SupervisedRunEnv;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -213,24 +206,9 @@ class FaultMatrixTest {
   }
 
   private RunResult run(BlobStore blobs) {
-    env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder()
-                        .setDataConverter(TallyDataConverter.create())
-                        .build())
-                .build());
-    Worker worker = env.newWorker("tally");
-    worker.registerWorkflowImplementationTypes(
-        SupervisedRunWorkflowImpl.class, WorkerTaskWorkflowImpl.class);
     RouterConfig config =
         new RouterConfig(router.baseUrl(), null, MODEL, MODEL, null, Duration.ofSeconds(1));
-    worker.registerActivitiesImplementations(
-        RouterChatActivitiesImpl.create(config, blobs),
-        new MeterActivitiesImpl(List.of()),
-        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
-    env.start();
+    env = SupervisedRunEnv.start(true, RouterChatActivitiesImpl.create(config, blobs));
     SupervisedRunWorkflow run =
         env.getWorkflowClient()
             .newWorkflowStub(

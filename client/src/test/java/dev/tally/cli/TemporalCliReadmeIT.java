@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -72,7 +73,10 @@ class TemporalCliReadmeIT {
     List<String> blocks = ShellCommands.blocks(Path.of("..", "README.md"), SECTION);
     assertThat(blocks).as("the section's sh blocks").hasSize(2);
 
-    List<Outcome> first = runAll(blocks.get(0));
+    // The run must still be working while the queries and the feedback signal reach it: its
+    // workers wait at the router until the block asks for the result.
+    gate.closeAfter(1);
+    List<Outcome> first = runAll(blocks.get(0), command -> command.contains("workflow result"));
     assertThat(first).extracting(Outcome::command).anyMatch(c -> c.contains("workflow count"));
     RunResult winner = result("run-from-cli-1");
     assertThat(winner.kind()).isEqualTo(RunResult.WINNER);
@@ -101,7 +105,7 @@ class TemporalCliReadmeIT {
 
     // Cancels land while the workers wait at the router: the first driver turn gets through.
     gate.closeAfter(1);
-    List<Outcome> second = runAll(blocks.get(1));
+    List<Outcome> second = runAll(blocks.get(1), command -> false);
     assertOutput(second, "--name cancel", "Signal workflow succeeded");
     RunResult signalled = result("run-from-cli-2");
     assertThat(signalled.kind()).isEqualTo(RunResult.NO_WINNER);
@@ -126,9 +130,13 @@ class TemporalCliReadmeIT {
     gate.open();
   }
 
-  private static List<Outcome> runAll(String block) {
+  /** Runs each command of {@code block}; the router's gate opens before the first that matches. */
+  private static List<Outcome> runAll(String block, Predicate<String> opensGate) {
     List<Outcome> outcomes = new ArrayList<>();
     for (String command : ShellCommands.commands(block)) {
+      if (opensGate.test(command)) {
+        gate.open();
+      }
       Outcome o =
           ShellCommands.run(command, dir, Map.of("TEMPORAL_ADDRESS", REAL.server().address()));
       boolean mayFail = command.contains("run-from-cli-3") && command.contains("workflow result");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.tally.delegate.DelegationStatus;
 import dev.tally.delegate.DelegationWorkflow;
-import dev.tally.json.Json;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.visibility.TallySearchKeys;
 import io.grpc.Status;
@@ -22,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -113,18 +113,7 @@ final class HistoryCommand extends TallyCommand {
           spec.commandLine(), "--min-usd: expected a number >= 0, got " + minUsd);
     }
     try (TemporalSession session = root.connect()) {
-      List<WorkflowExecutionInfo> runs = new ArrayList<>(list(session, filterQuery()));
-      // The embedded server's legacy list leaves memos out; a delegation's profile and
-      // namespace live there, so those few are described.
-      runs.replaceAll(
-          i ->
-              kindOf(i).equals("delegation") && i.getMemo().getFieldsCount() == 0
-                  ? session.describe(i.getExecution().getWorkflowId())
-                  : i);
-      runs.removeIf(i -> !matches(i));
-      runs.sort(
-          Comparator.comparing((WorkflowExecutionInfo i) -> Times.instant(i.getStartTime()))
-              .reversed());
+      List<WorkflowExecutionInfo> runs = newestFirst(session, filterQuery(), this::matches);
       List<WorkflowExecutionInfo> shown = new ArrayList<>();
       for (WorkflowExecutionInfo i : runs.subList(0, Math.min(limit, runs.size()))) {
         shown.add(withCloseTime(session, i));
@@ -206,6 +195,26 @@ final class HistoryCommand extends TallyCommand {
   private String filterQuery() {
     java.time.Instant after = since == null ? null : java.time.Instant.now().minus(since);
     return VisibilityQuery.of(kind, profile, delegationNamespace, status, after, minUsd);
+  }
+
+  /**
+   * The runs and delegations {@code query} narrows to that {@code keep} keeps, newest first. The
+   * embedded server's legacy list leaves memos out, and a delegation's profile and namespace live
+   * there, so those few are described first.
+   */
+  static List<WorkflowExecutionInfo> newestFirst(
+      TemporalSession session, String query, Predicate<WorkflowExecutionInfo> keep) {
+    List<WorkflowExecutionInfo> runs = new ArrayList<>(list(session, query));
+    runs.replaceAll(
+        i ->
+            kindOf(i).equals("delegation") && i.getMemo().getFieldsCount() == 0
+                ? session.describe(i.getExecution().getWorkflowId())
+                : i);
+    runs.removeIf(keep.negate());
+    runs.sort(
+        Comparator.comparing((WorkflowExecutionInfo i) -> Times.instant(i.getStartTime()))
+            .reversed());
+    return runs;
   }
 
   /** Every supervised run and delegation (at most {@link #SCAN_CAP} from each list). */
@@ -292,7 +301,7 @@ final class HistoryCommand extends TallyCommand {
     return SupervisedRunWorkflow.TYPE.equals(type) || DelegationWorkflow.TYPE.equals(type);
   }
 
-  private static String kindOf(WorkflowExecutionInfo i) {
+  static String kindOf(WorkflowExecutionInfo i) {
     return DelegationWorkflow.TYPE.equals(i.getType().getName()) ? "delegation" : "run";
   }
 
@@ -323,7 +332,8 @@ final class HistoryCommand extends TallyCommand {
         || !Times.instant(i.getStartTime()).isBefore(java.time.Instant.now().minus(since));
   }
 
-  private static String profileOf(WorkflowExecutionInfo i) {
+  /** A run's profile ({@code run}) or a delegation's, from its attributes or its memo. */
+  static String profileOf(WorkflowExecutionInfo i) {
     String attribute = SearchAttributeValues.text(i, TallySearchKeys.PROFILE.getName());
     if (attribute != null) {
       return attribute;
@@ -331,18 +341,15 @@ final class HistoryCommand extends TallyCommand {
     return "run".equals(kindOf(i)) ? "run" : memo(i, "profile");
   }
 
-  private static String namespaceOf(WorkflowExecutionInfo i) {
+  /** A delegation's namespace, from its attributes or its memo. */
+  static String namespaceOf(WorkflowExecutionInfo i) {
     String attribute = SearchAttributeValues.text(i, TallySearchKeys.NAMESPACE.getName());
     return attribute != null ? attribute : memo(i, "namespace");
   }
 
   /** A string memo field (delegations keep their profile and namespace there), or null. */
-  static String memo(WorkflowExecutionInfo i, String key) {
-    io.temporal.api.common.v1.Payload p = i.getMemo().getFieldsMap().get(key);
-    if (p == null) {
-      return null;
-    }
-    JsonNode value = Json.parse(p.getData().toStringUtf8());
-    return value.isTextual() ? value.asText() : null;
+  private static String memo(WorkflowExecutionInfo i, String key) {
+    JsonNode value = SearchAttributeValues.json(i.getMemo().getFieldsMap().get(key));
+    return value != null && value.isTextual() ? value.asText() : null;
   }
 }

@@ -8,7 +8,10 @@ import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Tally's search attributes as a visibility listing or describe returns them (JSON payloads). */
+/**
+ * Tally's search attributes (and memo fields) as a visibility listing or describe returns them:
+ * JSON payloads.
+ */
 final class SearchAttributeValues {
   private SearchAttributeValues() {}
 
@@ -37,14 +40,21 @@ final class SearchAttributeValues {
   }
 
   private static JsonNode value(WorkflowExecutionInfo info, String name) {
-    Payload p = info.getSearchAttributes().getIndexedFieldsMap().get(name);
+    return json(info.getSearchAttributes().getIndexedFieldsMap().get(name));
+  }
+
+  /**
+   * A JSON payload's value (search attributes and memos are stored so), or null when there is no
+   * payload or it is not JSON (another SDK's encoding: the value is then left out).
+   */
+  static JsonNode json(Payload p) {
     if (p == null) {
       return null;
     }
     try {
       return Json.parse(p.getData().toStringUtf8());
     } catch (RuntimeException e) {
-      return null; // Not JSON: another SDK's encoding; the attribute is then left out.
+      return null;
     }
   }
 }

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,26 +155,15 @@ final class TemporalBackend implements TallyBackend, AutoCloseable {
     return call(
         () -> {
           TemporalSession s = session();
-          List<WorkflowExecutionInfo> rows = new ArrayList<>();
-          for (WorkflowExecutionInfo i : HistoryCommand.list(s)) {
-            if (!DelegationWorkflow.TYPE.equals(i.getType().getName())) {
-              continue;
-            }
-            // The embedded server's legacy list leaves memos out; describe has them.
-            rows.add(
-                i.getMemo().getFieldsCount() == 0
-                    ? s.describe(i.getExecution().getWorkflowId())
-                    : i);
-          }
-          rows.removeIf(
-              i ->
-                  (profile != null && !profile.equals(HistoryCommand.memo(i, "profile")))
-                      || (namespace != null
-                          && !namespace.equals(HistoryCommand.memo(i, "namespace")))
-                      || (since != null && Times.instant(i.getStartTime()).isBefore(since)));
-          rows.sort(
-              Comparator.comparing((WorkflowExecutionInfo i) -> Times.instant(i.getStartTime()))
-                  .reversed());
+          List<WorkflowExecutionInfo> rows =
+              HistoryCommand.newestFirst(
+                  s,
+                  VisibilityQuery.of("delegation", profile, namespace, null, since, null),
+                  i ->
+                      HistoryCommand.kindOf(i).equals("delegation")
+                          && (profile == null || profile.equals(HistoryCommand.profileOf(i)))
+                          && (namespace == null || namespace.equals(HistoryCommand.namespaceOf(i)))
+                          && (since == null || !Times.instant(i.getStartTime()).isBefore(since)));
           List<DelegationSummary> out = new ArrayList<>();
           for (WorkflowExecutionInfo i : rows.subList(0, Math.min(limit, rows.size()))) {
             String id = i.getExecution().getWorkflowId();
@@ -183,8 +171,8 @@ final class TemporalBackend implements TallyBackend, AutoCloseable {
             out.add(
                 new DelegationSummary(
                     id,
-                    HistoryCommand.memo(i, "profile"),
-                    HistoryCommand.memo(i, "namespace"),
+                    HistoryCommand.profileOf(i),
+                    HistoryCommand.namespaceOf(i),
                     st.status(),
                     Times.iso(i.getStartTime()),
                     st.completedAt(),

@@ -315,11 +315,7 @@ final class HistoryCommand extends TallyCommand {
     if (delegationNamespace != null && !delegationNamespace.equals(namespaceOf(i))) {
       return false;
     }
-    if (status != null
-        && !status.equalsIgnoreCase(TemporalSession.statusName(i.getStatus()))
-        && !status.equalsIgnoreCase(SearchAttributeValues.text(i, TallySearchKeys.STATUS.getName()))
-        && !(status.equalsIgnoreCase("cancelled")
-            && TemporalSession.statusName(i.getStatus()).equals("CANCELED"))) {
+    if (status != null && !VisibilityQuery.statusMatches(status, i)) {
       return false;
     }
     if (minUsd != null) {

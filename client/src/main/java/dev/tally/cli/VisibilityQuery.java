@@ -3,6 +3,7 @@ package dev.tally.cli;
 import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.visibility.TallySearchKeys;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ final class VisibilityQuery {
     }
     if (status != null) {
       String tally = TallySearchKeys.STATUS.getName() + " = " + quoted(status);
-      String temporal = EXECUTION_STATUS.get(status.toLowerCase(Locale.ROOT));
+      String temporal = executionStatus(status);
       clauses.add(
           temporal == null ? tally : "(" + tally + " OR ExecutionStatus = '" + temporal + "')");
     }
@@ -80,6 +81,27 @@ final class VisibilityQuery {
       clauses.add(TallySearchKeys.SPENT_USD.getName() + " >= " + minUsd.toPlainString());
     }
     return String.join(" AND ", clauses);
+  }
+
+  /**
+   * Temporal's execution status a user's word names ({@code cancelled} → {@code Canceled}), or
+   * null.
+   */
+  static String executionStatus(String status) {
+    return EXECUTION_STATUS.get(status.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The status filter applied here, where the server cannot: the same match as the query's, Tally's
+   * status or Temporal's (its own spelling, or the word that names it).
+   */
+  static boolean statusMatches(String status, WorkflowExecutionInfo info) {
+    String temporal = TemporalSession.statusName(info.getStatus());
+    String named = executionStatus(status);
+    return status.equalsIgnoreCase(temporal)
+        || (named != null && named.equalsIgnoreCase(temporal.replace("_", "")))
+        || status.equalsIgnoreCase(
+            SearchAttributeValues.text(info, TallySearchKeys.STATUS.getName()));
   }
 
   /** Whether {@code query} names any of Tally's own attributes (and so needs them registered). */

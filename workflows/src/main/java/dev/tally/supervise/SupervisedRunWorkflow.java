@@ -1,5 +1,7 @@
 package dev.tally.supervise;
 
+import dev.tally.ledger.Budget;
+import dev.tally.ledger.PoolReadout;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -31,6 +33,19 @@ public interface SupervisedRunWorkflow {
 
   @UpdateValidatorMethod(updateName = "rate")
   void validateRate(Feedback feedback);
+
+  /**
+   * Raises the root's ceilings, raise-only: each field given must be above the current ceiling
+   * ({@code deadlineMs} stays relative to the run's start). A paused run resumes. Returns the pool
+   * as it is after the raise.
+   */
+  @UpdateMethod(
+      name = "raiseBudget",
+      description = "Raise the run's ceilings; a paused run resumes")
+  PoolReadout raiseBudget(Budget raise);
+
+  @UpdateValidatorMethod(updateName = "raiseBudget")
+  void validateRaiseBudget(Budget raise);
 
   @QueryMethod(name = "status", description = "Phase, turn, workers, pool, last error")
   RunStatus status();

@@ -53,6 +53,16 @@ public final class SupervisedRunWorkflowImpl implements SupervisedRunWorkflow {
   }
 
   @Override
+  public dev.tally.ledger.PoolReadout raiseBudget(dev.tally.ledger.Budget raise) {
+    throw new UnsupportedOperationException("raiseBudget: being built");
+  }
+
+  @Override
+  public void validateRaiseBudget(dev.tally.ledger.Budget raise) {
+    throw new IllegalArgumentException("raiseBudget: not available yet");
+  }
+
+  @Override
   public RunStatus status() {
     if (supervisor == null) {
       return new RunStatus(

@@ -18,8 +18,14 @@ final class ResultClassifier {
       RunResult.ErrorInfo driverError,
       String stopReason) {}
 
+  /**
+   * @param settledInOrder the settled workers this run knows, in order (a continued run knows the
+   *     delivered ones of earlier runs, first)
+   * @param settledCount workers settled along the whole chain
+   */
   static RunResult classify(
       List<WorkerSlot> settledInOrder,
+      int settledCount,
       int downCount,
       Ending ending,
       LedgerTotals totals,
@@ -50,8 +56,8 @@ final class ResultClassifier {
           totals.spentTotal(),
           breakdown);
     }
-    boolean anySettled = !settledInOrder.isEmpty();
-    boolean allDown = anySettled && downCount == settledInOrder.size();
+    boolean anySettled = settledCount > 0;
+    boolean allDown = anySettled && downCount == settledCount;
     String reason;
     String detail;
     RunResult.ErrorInfo error = null;
@@ -63,7 +69,7 @@ final class ResultClassifier {
       detail = ending.cancelReason();
     } else if (allDown) {
       reason = RunResult.ALL_CHILDREN_DOWN;
-      detail = downCount + " of " + settledInOrder.size() + " workers down";
+      detail = downCount + " of " + settledCount + " workers down";
     } else if (ending.poolExhausted()) {
       reason = RunResult.BUDGET_EXHAUSTED;
       detail = "pool cannot fund another worker";

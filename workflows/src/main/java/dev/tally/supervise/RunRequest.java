@@ -26,6 +26,8 @@ import java.util.List;
  *     default 24 h
  * @param continueAsNewAfterEvents history length past which the run continues-as-new at its next
  *     safe point, default 10,000, minimum 500
+ * @param carried set by the run itself when it continues-as-new: everything the next run of its
+ *     chain takes over; a client never sets it (a first run that has it is refused)
  * @param inputProblems what was wrong with the JSON this request was read from (unknown fields,
  *     wrong types), set by {@link RunRequestReader}; never on the wire
  */
@@ -44,6 +46,7 @@ public record RunRequest(
     String onBudgetExhausted,
     Long pauseTimeoutMs,
     Integer continueAsNewAfterEvents,
+    CarriedState carried,
     @JsonIgnore List<String> inputProblems) {
 
   public static final String END = "end";
@@ -81,6 +84,7 @@ public record RunRequest(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -99,6 +103,7 @@ public record RunRequest(
         onBudgetExhausted,
         pauseTimeoutMs,
         continueAsNewAfterEvents,
+        carried,
         List.copyOf(problems));
   }
 
@@ -118,6 +123,7 @@ public record RunRequest(
         onBudgetExhausted,
         pauseTimeoutMs,
         continueAsNewAfterEvents,
+        carried,
         inputProblems);
   }
 
@@ -136,7 +142,27 @@ public record RunRequest(
         onBudgetExhausted,
         pauseTimeoutMs,
         continueAsNewAfterEvents,
+        carried,
         inputProblems);
+  }
+
+  /** The request the next run of the chain starts with: this one, carrying {@code state}. */
+  RunRequest continuedWith(CarriedState state) {
+    return new RunRequest(
+        task,
+        budget,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        onBudgetExhausted,
+        pauseTimeoutMs,
+        continueAsNewAfterEvents,
+        state,
+        null);
   }
 
   public boolean pausesAtBudget() {

@@ -95,7 +95,11 @@ public final class RunRequestReader {
                         + "; "
                         + what
                         + " fields are "
-                        + String.join(", ", known));
+                        + String.join(
+                            ", ",
+                            // carried is the run's own, set when it continues-as-new: not a
+                            // field to offer a client.
+                            known.stream().filter(k -> !"carried".equals(k)).toList()));
               }
             });
   }

@@ -20,6 +20,14 @@ public interface SupervisedRunWorkflow {
   @SignalMethod(name = "cancel", description = "Cancel the run: workers cancelled, ledger settled")
   void cancel(CancelRequest request);
 
+  /**
+   * A worker's outcome, sent by the worker itself as it ends: the run that spawned it may have
+   * continued-as-new since, and then only the signal reaches the current run. The first report of a
+   * worker settles it; a later one (its completion, a retried signal) changes nothing.
+   */
+  @SignalMethod(name = "workerEnded", description = "A worker reports its outcome (internal)")
+  void workerEnded(WorkerOutcome outcome);
+
   @SignalMethod(name = "feedback", description = "Rate the run (score 0..1, label, notes, by)")
   void feedback(Feedback feedback);
 

@@ -110,7 +110,19 @@ final class RunState {
       RunRequest request,
       boolean usdCappedAbove,
       Inbox inbox) {
-    long now = Workflow.currentTimeMillis();
+    return fresh(
+        nodeId, profile, depth, request, usdCappedAbove, inbox, Workflow.currentTimeMillis());
+  }
+
+  /** As above, started at {@code now} (epoch ms). */
+  static RunState fresh(
+      String nodeId,
+      String profile,
+      int depth,
+      RunRequest request,
+      boolean usdCappedAbove,
+      Inbox inbox,
+      long now) {
     BudgetPool pool = new BudgetPool(request.budget(), now);
     return new RunState(
         nodeId,

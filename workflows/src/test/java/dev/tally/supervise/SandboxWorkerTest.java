@@ -11,6 +11,7 @@ import dev.tally.sandbox.SessionRequest;
 import dev.tally.sandbox.TurnTick;
 import dev.tally.sandbox.TurnUsage;
 import dev.tally.sandbox.ValidationReport;
+import dev.tally.testing.HistoryCapture;
 import dev.tally.testing.RecordingMeter;
 import dev.tally.testing.Requests;
 import dev.tally.testing.ScriptedChat;
@@ -135,6 +136,8 @@ class SandboxWorkerTest {
         .extracting(SessionRequest::sessionId)
         .containsExactlyInAnyOrder("run-sb.s1", "run-sb.s2");
     assertThat(result.spentBreakdown().childWork().usd()).isEqualByComparingTo("0.03");
+    HistoryCapture.save(RUN, harness.client().fetchHistory(RUN));
+    HistoryCapture.save(RUN.replace(':', '_') + "_s1", harness.client().fetchHistory(RUN + ":s1"));
   }
 
   @Test

@@ -2,6 +2,10 @@ package dev.tally.supervise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.export.EvalRunBatch;
+import dev.tally.export.EvalRunEvent;
+import dev.tally.export.ExportEvalRunsActivities;
+import dev.tally.export.ExportReceipt;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerTotals;
@@ -115,8 +119,62 @@ class SupervisedRunContinueAsNewTest {
     assertThat(end.pool().deadlineAtMs()).as("deadline instant").isEqualTo(deadlineAtStart);
     assertThat(end.feedback()).extracting(Feedback::label).containsExactly("early");
     assertThat(end.turn()).isEqualTo(DRIVER_TURNS + 1);
-    HistoryCapture.save("run-continued-as-new", chain.get(0));
-    HistoryCapture.save("run-continued-as-new-2", chain.get(1));
+    // The replay corpus: a file's name is its workflow id (a second run of a chain after '~').
+    HistoryCapture.save(id, chain.get(0));
+    HistoryCapture.save(id + "~2", chain.get(1));
+  }
+
+  @Test
+  void evalExport_acrossContinueAsNew_startedOnceAndEveryWorkerReportedOnce() {
+    RecordingExport export = new RecordingExport();
+    ScriptedChat chat =
+        new ScriptedChat(script("run-can-eval", DRIVER_TURNS, SLOW_WORKER_ANSWERS_AFTER_TURN));
+    harness = new TemporalHarness(false, new Object[] {chat, new RecordingMeter(), export});
+    String id = "run-can-eval";
+    RunRequest plain = longRun(Budget.of(50, 1_000_000));
+    RunRequest request =
+        new RunRequest(
+                plain.task(),
+                plain.budget(),
+                plain.perWorker(),
+                plain.maxTurns(),
+                null,
+                null,
+                null,
+                null,
+                new EvalRunLabels("evals/can", java.util.Map.of("suite", "long")))
+            .withLongRun(null, null, CONTINUE_AFTER);
+    SupervisedRunWorkflow run = harness.newRun(id);
+    WorkflowExecution first = WorkflowClient.start(run::run, request);
+
+    RunResult result = WorkflowStub.fromTyped(run).getResult(RunResult.class);
+
+    List<WorkflowExecutionHistory> chain = Chains.histories(harness.client(), id, first.getRunId());
+    assertThat(chain).hasSizeGreaterThanOrEqualTo(2);
+    List<EvalRunEvent> events = export.events();
+    assertThat(events).extracting(EvalRunEvent::status).containsExactly("started", "finished");
+    EvalRunEvent finished = events.get(1);
+    assertThat(finished.generations())
+        .extracting(g -> g.surface().path("workerId").asText())
+        .containsExactly(id + ":s1", id + ":s2");
+    assertThat(finished.totalCostUsd()).isEqualByComparingTo(result.spentTotal().usd());
+    HistoryCapture.save(id, chain.get(0));
+    HistoryCapture.save(id + "~2", chain.get(chain.size() - 1));
+  }
+
+  /** The eval-run port's edge: what was posted. */
+  static final class RecordingExport implements ExportEvalRunsActivities {
+    private final List<EvalRunEvent> events = new ArrayList<>();
+
+    @Override
+    public synchronized ExportReceipt exportEvalRuns(EvalRunBatch batch) {
+      events.addAll(batch.events());
+      return new ExportReceipt(ExportReceipt.QUEUED, 0, batch.events().size(), List.of());
+    }
+
+    synchronized List<EvalRunEvent> events() {
+      return List.copyOf(events);
+    }
   }
 
   @Test
@@ -144,6 +202,10 @@ class SupervisedRunContinueAsNewTest {
         .filteredOn(e -> e instanceof LedgerEntry.Cancelled c && c.id().equals(id + ":s2"))
         .hasSize(1);
     assertThat(LedgerTotals.of(all).spentTotal().sameAs(result.spentTotal())).isTrue();
+    List<String> runIds = Chains.runIds(harness.client(), id, first.getRunId());
+    List<WorkflowExecutionHistory> chain = Chains.histories(harness.client(), id, first.getRunId());
+    HistoryCapture.save(id, chain.get(0));
+    HistoryCapture.save(id + "~" + runIds.size(), chain.get(chain.size() - 1));
   }
 
   private RunRequest longRun(Budget budget) {

@@ -132,7 +132,7 @@ class SupervisedRunPauseTest {
     assertThatThrownBy(() -> run.raiseBudget(new Budget(null, tokens + 20_000, null, null)))
         .as("a raise on a closed run")
         .isInstanceOf(RuntimeException.class);
-    HistoryCapture.save("run-paused-resumed", harness.client().fetchHistory("run-pause-tokens"));
+    HistoryCapture.save("run-pause-tokens", harness.client().fetchHistory("run-pause-tokens"));
   }
 
   @Test

@@ -5,8 +5,9 @@ import io.temporal.workflow.WorkflowInfo;
 
 /**
  * When and how a root run continues-as-new. The loop asks between driver turns, the one safe point:
- * no tool call half done, no update handler mid-flight, every spawned worker started (so none is
- * lost between two runs). The next run gets the same request with the whole {@link CarriedState}.
+ * no tool call half done, no update handler mid-flight, every spawned worker started and told to
+ * report to the workflow id (so none is lost between two runs). The next run gets the same request
+ * with the whole {@link CarriedState}.
  */
 final class ContinueAsNew {
   private ContinueAsNew() {}
@@ -25,6 +26,7 @@ final class ContinueAsNew {
   static void now(RunState s, Crew crew, Runnable flush) {
     s.phase = "continuing";
     Workflow.await(() -> crew.allStarted() && Workflow.isEveryHandlerFinished());
+    crew.handOver(Policies.HAND_OVER);
     flush.run();
     Workflow.continueAsNew(s.request.continuedWith(s.carried()));
   }

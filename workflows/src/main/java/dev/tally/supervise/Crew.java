@@ -95,16 +95,7 @@ final class Crew {
     stubs.put(id, stub);
     WorkerAssignment assignment =
         new WorkerAssignment(
-            id,
-            s.nodeId,
-            profile,
-            task,
-            shownLabel,
-            budget,
-            s.depth + 1,
-            run,
-            s.usdCapped,
-            outlivesRun ? s.nodeId : null);
+            id, s.nodeId, profile, task, shownLabel, budget, s.depth + 1, run, s.usdCapped);
     // Detached so that cancelling this run does not tear the child down mid-call: the join
     // barrier asks it to stop and waits for its real spend instead.
     Workflow.newDetachedCancellationScope(
@@ -134,6 +125,20 @@ final class Crew {
   /** Whether every worker this run started has started, so none is lost to a continue-as-new. */
   boolean allStarted() {
     return starts.values().stream().allMatch(Promise::isCompleted);
+  }
+
+  /**
+   * Before a continue-as-new: tells every live worker to report its outcome to this workflow id as
+   * well, since the run that started it will no longer take its result. A worker that cannot be
+   * told has just ended: its completion is on its way to this run, so the hand-over waits for it
+   * (within {@code bound}; a worker that never reports is charged its ceiling at the end).
+   */
+  void handOver(Duration bound) {
+    for (WorkerSlot w : s.live()) {
+      if (!signal(w, stub -> stub.reportTo(s.nodeId))) {
+        Waits.until(bound, "continue-as-new: " + w.id + " reports its end", () -> !w.live());
+      }
+    }
   }
 
   /**

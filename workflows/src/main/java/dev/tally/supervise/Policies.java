@@ -53,6 +53,9 @@ public final class Policies {
   /** How long the join barrier waits for cancelled workers before charging their ceilings. */
   public static final Duration JOIN_DRAIN = Duration.ofMinutes(10);
 
+  /** How long a continue-as-new waits for a worker that ended as it was being handed over. */
+  public static final Duration HAND_OVER = Duration.ofSeconds(30);
+
   private Policies() {}
 
   public static ActivityOptions routerChat(String summary) {

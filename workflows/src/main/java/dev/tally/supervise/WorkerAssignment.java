@@ -33,5 +33,4 @@ public record WorkerAssignment(
     Budget budget,
     int depth,
     RunRequest run,
-    boolean usdCapped,
-    String reportTo) {}
+    boolean usdCapped) {}

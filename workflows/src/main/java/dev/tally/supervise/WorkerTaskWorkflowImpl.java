@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 
 /**
  * A spawned worker of any {@link WorkerKind}. The outcome, never a failure, goes back to the
- * parent: as this workflow's result, and also by signal when the parent may have continued-as-new
- * since it spawned the worker.
+ * parent: as this workflow's result, and also by signal once the parent has said it
+ * continues-as-new (the run that started the worker then no longer takes its result).
  */
 public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
   private static final Logger log = Workflow.getLogger(WorkerTaskWorkflowImpl.class);
@@ -16,19 +16,25 @@ public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
   private final Inbox inbox = new Inbox();
   private WorkerAssignment assignment;
   private WorkerRun worker;
+  private String reportTo;
 
   @Override
   public WorkerOutcome run(WorkerAssignment a) {
     assignment = a;
     worker = WorkerKinds.named(a.profile()).start(a, inbox);
     WorkerOutcome outcome = worker.run();
-    if (a.reportTo() != null) {
-      reportTo(a.reportTo(), outcome);
+    if (reportTo != null) {
+      report(reportTo, outcome);
     }
     return outcome;
   }
 
-  private static void reportTo(String parent, WorkerOutcome outcome) {
+  @Override
+  public void reportTo(String parentWorkflowId) {
+    reportTo = parentWorkflowId;
+  }
+
+  private static void report(String parent, WorkerOutcome outcome) {
     try {
       Workflow.newUntypedExternalWorkflowStub(parent).signal("workerEnded", outcome);
     } catch (RuntimeException e) {

@@ -63,8 +63,12 @@ final class CoordinationTools {
       }
       override = Json.convert(budgetNode, Budget.class);
     }
-    Budget perWorker = s.request.perWorker();
-    Budget budget = override == null ? perWorker : override.mergedOver(perWorker);
+    WorkerKind kind = WorkerKinds.named(profile);
+    Budget base =
+        kind == null || !s.drivers
+            ? s.request.perWorker()
+            : kind.defaultBudget(s.request.perWorker(), task, s.request);
+    Budget budget = override == null ? base : override.mergedOver(base);
     List<String> problems = BudgetRules.problems("budget", budget);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
@@ -107,6 +111,11 @@ final class CoordinationTools {
   private JsonNode observe(JsonNode args) {
     WorkerSlot slot = slot(args);
     ObjectNode out = Json.CANONICAL.createObjectNode().put("status", slot.status);
+    if (slot.live() && slot.progress != null) {
+      // Reported by the worker after its last turn: a floor, the worker is still spending.
+      out.set("spentSoFar", Json.CANONICAL.valueToTree(slot.progress.spent()));
+      out.put("turns", slot.progress.turns());
+    }
     if (slot.outcome != null) {
       out.set("spent", Json.CANONICAL.valueToTree(slot.outcome.spent()));
       if (slot.outcome.output() != null) {
@@ -148,10 +157,32 @@ final class CoordinationTools {
     return out;
   }
 
+  /**
+   * Ends the run. A named {@code winner} must be a worker that delivered a valid output; otherwise
+   * the tool answers an error the driver can correct, and the run goes on.
+   */
   private JsonNode stop(JsonNode args) {
+    JsonNode winner = args.get("winner");
+    String pick = winner == null || winner.isNull() ? null : winner.asText();
+    if (pick != null) {
+      WorkerSlot w = s.workers.get(pick);
+      List<String> delivered =
+          s.workers.values().stream().filter(WorkerSlot::delivered).map(x -> x.id).toList();
+      if (w == null || !w.delivered()) {
+        return error(
+            "winner: expected a worker that delivered a valid output, one of "
+                + delivered
+                + ", got \""
+                + pick
+                + "\""
+                + (w == null ? " (unknown worker)" : " (" + w.status + ")"));
+      }
+    }
     JsonNode reason = args.get("reason");
+    s.driverPick = pick;
     s.stopReason = reason == null || reason.isNull() ? "driver stopped" : reason.asText();
-    return Json.CANONICAL.createObjectNode().put("stopped", true);
+    ObjectNode out = Json.CANONICAL.createObjectNode().put("stopped", true);
+    return pick == null ? out : out.put("winner", pick);
   }
 
   private WorkerSlot slot(JsonNode args) {

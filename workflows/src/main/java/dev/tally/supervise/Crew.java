@@ -66,7 +66,7 @@ final class Crew {
     if (cap != null && s.live().size() >= cap) {
       return error("max-live-workers").put("maxLiveWorkers", cap);
     }
-    ObjectNode below = MinimumCall.refusal(kind, task, budget, run);
+    ObjectNode below = MinimumCall.refusal(kind, task, budget, run, s.drivers);
     if (below != null) {
       return below;
     }
@@ -74,6 +74,7 @@ final class Crew {
     if (admission instanceof Admission.Refused refused) {
       ObjectNode out = error(refused.reason());
       out.set("shortfalls", Json.CANONICAL.valueToTree(refused.shortfalls()));
+      out.set("wouldFit", wouldFit());
       return out;
     }
     Ticket ticket = ((Admission.Admitted) admission).ticket();
@@ -112,6 +113,20 @@ final class Crew {
     return Json.CANONICAL.createObjectNode().put("workerId", id);
   }
 
+  /** The largest budget a spawn could reserve now: what is free on every channel. */
+  private ObjectNode wouldFit() {
+    var r = s.pool.readout();
+    ObjectNode fit =
+        Json.CANONICAL
+            .createObjectNode()
+            .put("maxTokens", Math.max(0, r.tokensLeft()))
+            .put("maxIterations", Math.max(0, r.iterationsLeft()));
+    if (r.usdCapped()) {
+      fit.put("maxUsd", r.usdLeft().max(java.math.BigDecimal.ZERO));
+    }
+    return fit;
+  }
+
   /** A worker's outcome arriving by its {@code workerEnded} signal; the first report settles it. */
   void report(WorkerOutcome outcome) {
     WorkerSlot slot = outcome == null ? null : s.workers.get(outcome.nodeId());
@@ -120,6 +135,14 @@ final class Crew {
       return;
     }
     onEnded(slot, outcome, null);
+  }
+
+  /** A live worker's spend so far; a settled one's outcome says what it spent. */
+  void progress(WorkerProgress p) {
+    WorkerSlot slot = p == null ? null : s.workers.get(p.workerId());
+    if (slot != null && slot.live()) {
+      slot.progress = p;
+    }
   }
 
   /** Whether every worker this run started has started, so none is lost to a continue-as-new. */

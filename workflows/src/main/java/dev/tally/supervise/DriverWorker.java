@@ -13,10 +13,10 @@ final class DriverWorker implements WorkerRun {
   DriverWorker(WorkerAssignment assignment, Inbox inbox) {
     this.a = assignment;
     RunRequest nested = a.run().nested(a.task(), a.budget());
-    this.driver =
-        new Supervisor(
-            RunState.fresh(
-                a.nodeId(), WorkerProfiles.DRIVER, a.depth(), nested, a.usdCapped(), inbox));
+    RunState state =
+        RunState.fresh(a.nodeId(), WorkerProfiles.DRIVER, a.depth(), nested, a.usdCapped(), inbox);
+    state.reportProgressTo = a.parentId();
+    this.driver = new Supervisor(state);
   }
 
   @Override
@@ -44,7 +44,12 @@ final class DriverWorker implements WorkerRun {
 
   @Override
   public void steer(String instruction) {
-    // Not steerable (DriverKind says so): the driver is never told it was delivered.
+    driver.steer(instruction);
+  }
+
+  /** A progress report from one of this driver's own workers. */
+  void progress(WorkerProgress progress) {
+    driver.progress(progress);
   }
 
   @Override

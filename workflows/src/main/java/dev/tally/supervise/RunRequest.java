@@ -26,6 +26,8 @@ import java.util.List;
  *     default 24 h
  * @param continueAsNewAfterEvents history length past which the run continues-as-new at its next
  *     safe point, default 10,000, minimum 500
+ * @param judge optional: a model that scores each delivered chat output 0..1 when the driver named
+ *     no winner; the highest score wins (its calls are metered on node {@code <run>:judge})
  * @param carried set by the run itself when it continues-as-new: everything the next run of its
  *     chain takes over; a client never sets it (a first run that has it is refused)
  * @param inputProblems what was wrong with the JSON this request was read from (unknown fields,
@@ -46,6 +48,7 @@ public record RunRequest(
     String onBudgetExhausted,
     Long pauseTimeoutMs,
     Integer continueAsNewAfterEvents,
+    JudgeSettings judge,
     CarriedState carried,
     @JsonIgnore List<String> inputProblems) {
 
@@ -85,6 +88,7 @@ public record RunRequest(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -103,6 +107,7 @@ public record RunRequest(
         onBudgetExhausted,
         pauseTimeoutMs,
         continueAsNewAfterEvents,
+        judge,
         carried,
         List.copyOf(problems));
   }
@@ -123,6 +128,7 @@ public record RunRequest(
         onBudgetExhausted,
         pauseTimeoutMs,
         continueAsNewAfterEvents,
+        judge,
         carried,
         inputProblems);
   }
@@ -142,6 +148,7 @@ public record RunRequest(
         onBudgetExhausted,
         pauseTimeoutMs,
         continueAsNewAfterEvents,
+        judge,
         carried,
         inputProblems);
   }
@@ -161,8 +168,29 @@ public record RunRequest(
         onBudgetExhausted,
         pauseTimeoutMs,
         continueAsNewAfterEvents,
+        judge,
         state,
         null);
+  }
+
+  /** The same request with a judge of delivered outputs. */
+  public RunRequest withJudge(JudgeSettings j) {
+    return new RunRequest(
+        task,
+        budget,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        onBudgetExhausted,
+        pauseTimeoutMs,
+        continueAsNewAfterEvents,
+        j,
+        carried,
+        inputProblems);
   }
 
   public boolean pausesAtBudget() {

@@ -100,6 +100,19 @@ public final class RunRequestRules {
               + "), got "
               + r.continueAsNewAfterEvents());
     }
+    JudgeSettings j = r.judge();
+    if (j != null && (j.model() == null || j.model().isBlank())) {
+      out.add(
+          "judge.model: expected a model name, got "
+              + (j.model() == null ? "nothing" : "a blank string"));
+    }
+    if (j != null && j.rubric() != null && j.rubric().length() > JudgeSettings.MAX_RUBRIC_CHARS) {
+      out.add(
+          "judge.rubric: expected at most "
+              + JudgeSettings.MAX_RUBRIC_CHARS
+              + " characters, got "
+              + j.rubric().length());
+    }
     DriverSettings d = r.driver();
     if (d != null && d.temperature() != null) {
       double t = d.temperature();

@@ -55,8 +55,23 @@ final class RunState {
   String phase = "starting";
   String lastError;
 
+  /**
+   * Whether this run has the {@link Versions#DRIVERS} change; set by the supervisor from Temporal's
+   * version marker (true for every run started by this code).
+   */
+  boolean drivers = true;
+
+  /** A nested driver's parent, which it tells its spend after each turn; null at the root. */
+  String reportProgressTo;
+
   /** The driver called {@code stop}. */
   String stopReason;
+
+  /** The worker the driver named as the winner in {@code stop}, if it named one. */
+  String driverPick;
+
+  /** The judge's verdicts on delivered chat outputs, by worker id, in the order judged. */
+  final Map<String, dev.tally.ledger.Verdict> judged = new LinkedHashMap<>();
 
   boolean deadlinePassed;
   boolean poolExhausted;

@@ -28,6 +28,10 @@ public interface SupervisedRunWorkflow {
   @SignalMethod(name = "workerEnded", description = "A worker reports its outcome (internal)")
   void workerEnded(WorkerOutcome outcome);
 
+  /** A live worker's spend so far (sent by a nested driver after each turn). */
+  @SignalMethod(name = WorkerProgress.SIGNAL, description = "A live worker's spend so far")
+  void workerProgress(WorkerProgress progress);
+
   @SignalMethod(name = "feedback", description = "Rate the run (score 0..1, label, notes, by)")
   void feedback(Feedback feedback);
 

@@ -52,6 +52,13 @@ public final class SupervisedRunWorkflowImpl implements SupervisedRunWorkflow {
   }
 
   @Override
+  public void workerProgress(WorkerProgress progress) {
+    if (supervisor != null) {
+      supervisor.progress(progress);
+    }
+  }
+
+  @Override
   public void feedback(Feedback feedback) {
     inbox.feedback(feedback);
   }

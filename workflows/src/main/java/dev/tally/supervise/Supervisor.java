@@ -16,6 +16,7 @@ import dev.tally.router.ToolCall;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ final class Supervisor {
 
   Supervisor(RunState state) {
     this.s = state;
+    state.drivers = Versions.drivers();
     this.crew = new Crew(state);
     this.tools = new CoordinationTools(state, crew);
     this.evalExport = EvalRunExport.forRun(state.nodeId, state.request);
@@ -84,6 +86,11 @@ final class Supervisor {
                   Policies.JOIN_DRAIN,
                   cancel != null && s.inbox.abortCalls);
               flush();
+              if (s.request.judge() != null && s.driverPick == null && cancel == null) {
+                s.phase = "judging";
+                publishDetails();
+                new Judge(s, this::flush).scoreDelivered();
+              }
             })
         .run();
     s.result =
@@ -97,6 +104,7 @@ final class Supervisor {
                 s.poolExhausted,
                 s.driverError,
                 s.stopReason),
+            new ResultClassifier.Choice(s.driverPick, s.judged),
             s.ledger.totals(),
             s.turn);
     evalExport.ended(s.exportLedger(), s.result, s.durationsMs);
@@ -116,6 +124,33 @@ final class Supervisor {
 
   BudgetRaise raise() {
     return raise;
+  }
+
+  /** A worker's spend so far, reported by the worker after one of its turns. */
+  void progress(WorkerProgress progress) {
+    crew.progress(progress);
+  }
+
+  /** An instruction from the driver that spawned this one: a user message at its next turn. */
+  void steer(String instruction) {
+    s.unsent.add(ChatMessage.user("Instruction from the driver that spawned you: " + instruction));
+  }
+
+  /** Tells a nested driver's parent what it has spent so far, without waiting for delivery. */
+  private void reportProgress() {
+    if (s.reportProgressTo == null || !s.drivers) {
+      return;
+    }
+    WorkerProgress p = new WorkerProgress(s.nodeId, s.ledger.totals().spentTotal(), s.turn);
+    Async.procedure(
+        () -> {
+          try {
+            Workflow.newUntypedExternalWorkflowStub(s.reportProgressTo)
+                .signal(WorkerProgress.SIGNAL, p);
+          } catch (RuntimeException e) {
+            log.info("{}: progress not reported: {}", s.nodeId, e.getMessage());
+          }
+        });
   }
 
   private void takeReports() {
@@ -212,6 +247,7 @@ final class Supervisor {
         return;
       }
       flush();
+      reportProgress();
       if (reply.toolCalls().isEmpty()) {
         return;
       }
@@ -287,14 +323,17 @@ final class Supervisor {
                 s.unsent,
                 Toolsets.COORDINATION,
                 s.usdCapped)
-            .admitted(r.tokensLeft(), r.usdCapped() ? r.usdLeft() : null);
+            .admitted(r.tokensLeft(), r.usdCapped() ? r.usdLeft() : null)
+            .withBudgetLine(BudgetLine.of(s, Workflow.currentTimeMillis()));
     RouterChatActivities router =
         Workflow.newActivityStub(
             RouterChatActivities.class,
             Policies.routerChat("driver turn " + s.turn + " of " + s.nodeId));
+    int sent = s.unsent.size();
     // A cancel reaches the call in flight: the activity aborts its request.
     ChatTurnReply reply = CancellableCall.run(router, chat, () -> s.inbox.abortCalls);
-    s.unsent.clear();
+    // Only what was sent: an instruction that arrived during the call goes with the next turn.
+    s.unsent.subList(0, sent).clear();
     s.conversationRef = reply.conversationRef();
     return reply;
   }

@@ -1,6 +1,7 @@
 package dev.tally.supervise;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.ledger.Budget;
 
 /**
  * One kind of worker a driver can spawn. Everything about a kind lives behind this seam: how it is
@@ -27,6 +28,14 @@ interface WorkerKind {
    * plus one output token); 0 for a kind that makes no router call of its own.
    */
   long firstCallTokens(JsonNode task, RunRequest run);
+
+  /**
+   * The budget a spawn of this kind reserves when {@code spawn_worker} gives none (a given budget
+   * merges over it): the run's per-worker default, unless the kind needs more to do anything.
+   */
+  default Budget defaultBudget(Budget perWorker, JsonNode task, RunRequest run) {
+    return perWorker;
+  }
 
   /** Null when the kind takes {@code steer_worker}; else why it cannot, for the driver. */
   String notSteerable();

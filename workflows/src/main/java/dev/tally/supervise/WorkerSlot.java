@@ -19,6 +19,9 @@ final class WorkerSlot {
   WorkerOutcome outcome;
   String reason;
 
+  /** What a live worker has reported spending so far, if it reports (a nested driver). */
+  WorkerProgress progress;
+
   WorkerSlot(String id, String profile, String label, Ticket ticket, long startedAtMs) {
     this.id = id;
     this.startedAtMs = startedAtMs;
@@ -40,11 +43,22 @@ final class WorkerSlot {
       String status,
       String cancelReason,
       WorkerOutcome outcome,
-      String reason) {}
+      String reason,
+      WorkerProgress progress) {}
 
   Carried carried() {
     return new Carried(
-        id, profile, label, ticket, startedAtMs, endedAtMs, status, cancelReason, outcome, reason);
+        id,
+        profile,
+        label,
+        ticket,
+        startedAtMs,
+        endedAtMs,
+        status,
+        cancelReason,
+        outcome,
+        reason,
+        progress);
   }
 
   static WorkerSlot of(Carried c) {
@@ -54,6 +68,7 @@ final class WorkerSlot {
     s.cancelReason = c.cancelReason();
     s.outcome = c.outcome();
     s.reason = c.reason();
+    s.progress = c.progress();
     return s;
   }
 

@@ -27,6 +27,10 @@ public interface WorkerTaskWorkflow {
   @SignalMethod(name = "reportTo", description = "Report the outcome to this workflow id too")
   void reportTo(String parentWorkflowId);
 
+  /** A live worker's spend so far, for a nested driver's crew. */
+  @SignalMethod(name = WorkerProgress.SIGNAL, description = "A live worker's spend so far")
+  void workerProgress(WorkerProgress progress);
+
   @QueryMethod(name = "status", description = "Phase and spend so far")
   RunStatus status();
 

@@ -53,6 +53,13 @@ public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
   }
 
   @Override
+  public void workerProgress(WorkerProgress progress) {
+    if (worker instanceof DriverWorker driver) {
+      driver.progress(progress);
+    }
+  }
+
+  @Override
   public void cancel(CancelRequest request) {
     inbox.cancel(request);
     if (worker != null) {

@@ -51,47 +51,59 @@ class WorkerKindsTest {
   }
 
   @Test
-  void steerWorker_nestedDriver_answersNotDeliveredWithTheReason() {
-    CountDownLatch answered = new CountDownLatch(1);
+  void steerWorker_nestedDriver_instructionReachesItsNextTurn() {
+    CountDownLatch steered = new CountDownLatch(1);
     List<JsonNode> steerResults = new ArrayList<>();
+    List<String> nestedSecondTurn = new ArrayList<>();
     List<String> firstDriverPrompt = new ArrayList<>();
     ScriptedChat chat =
         new ScriptedChat(
             (request, conversation) -> {
               boolean nested = request.nodeId().endsWith(":s1");
-              if (ChatTurnRequest.DRIVER.equals(request.role()) && nested) {
-                // The nested driver stays live until its parent has tried to steer it.
-                CoordinationToolsTest.await(answered);
+              if (nested && request.turn() == 0) {
+                // The nested driver's first turn ends only once its parent has steered it.
+                CoordinationToolsTest.await(steered);
+                return Answer.calls(10, 5, "0.0001", ScriptedChat.call("n", "await_event", "{}"));
+              }
+              if (nested) {
+                synchronized (nestedSecondTurn) {
+                  request.append().forEach(m -> nestedSecondTurn.add(m.role() + ": " + m.content()));
+                }
                 return Answer.text("nothing to coordinate", 5, 5, "0.0001");
               }
-              if (request.turn() == 0) {
-                firstDriverPrompt.add(conversation.get(0).content());
-                return Answer.calls(
-                    10,
-                    5,
-                    "0.0001",
-                    ScriptedChat.call(
-                        "c",
-                        "spawn_worker",
-                        "{\"profile\":\"driver\",\"task\":\"sub\","
-                            + "\"budget\":{\"maxTokens\":20000,\"maxIterations\":2}}"));
+              List<JsonNode> results = ScriptedChat.toolResults(conversation);
+              switch (request.turn()) {
+                case 0 -> {
+                  firstDriverPrompt.add(conversation.get(0).content());
+                  return Answer.calls(
+                      10,
+                      5,
+                      "0.0001",
+                      ScriptedChat.call(
+                          "c",
+                          "spawn_worker",
+                          "{\"profile\":\"driver\",\"task\":\"sub\","
+                              + "\"budget\":{\"maxTokens\":20000,\"maxIterations\":2}}"));
+                }
+                case 1 -> {
+                  return Answer.calls(
+                      10,
+                      5,
+                      "0.0001",
+                      ScriptedChat.call(
+                          "s",
+                          "steer_worker",
+                          "{\"workerId\":\"run-steer-driver:s1\",\"instruction\":\"hurry\"}"));
+                }
+                case 2 -> {
+                  steerResults.add(results.get(results.size() - 1));
+                  steered.countDown();
+                  return Answer.calls(10, 5, "0.0001", ScriptedChat.call("a", "await_event", "{}"));
+                }
+                default -> {
+                  return Answer.calls(10, 5, "0.0001", ScriptedChat.call("x", "stop", "{}"));
+                }
               }
-              if (request.turn() == 1) {
-                return Answer.calls(
-                    10,
-                    5,
-                    "0.0001",
-                    ScriptedChat.call(
-                        "s",
-                        "steer_worker",
-                        "{\"workerId\":\"run-steer-driver:s1\",\"instruction\":\"hurry\"}"));
-              }
-              if (request.turn() == 2) {
-                List<JsonNode> results = ScriptedChat.toolResults(conversation);
-                steerResults.add(results.get(results.size() - 1));
-                answered.countDown();
-              }
-              return Answer.calls(10, 5, "0.0001", ScriptedChat.call("x", "stop", "{}"));
             });
     try (TemporalHarness harness = new TemporalHarness(chat, new RecordingMeter())) {
       harness
@@ -102,9 +114,9 @@ class WorkerKindsTest {
     }
 
     assertThat(steerResults).hasSize(1);
-    assertThat(steerResults.get(0).path("delivered").asBoolean(true)).isFalse();
-    assertThat(steerResults.get(0).path("reason").asText())
-        .isEqualTo(new DriverKind().notSteerable());
+    assertThat(steerResults.get(0).path("delivered").asBoolean()).isTrue();
+    assertThat(nestedSecondTurn)
+        .contains("user: Instruction from the driver that spawned you: hurry");
     assertThat(firstDriverPrompt.get(0)).isEqualTo(Prompts.driver(List.of("chat", "driver")));
   }
 
@@ -114,6 +126,7 @@ class WorkerKindsTest {
 
     assertThat(sandbox.notSteerable()).isNotBlank();
     assertThat(new ChatKind().notSteerable()).isNull();
+    assertThat(new DriverKind().notSteerable()).isNull();
     assertThat(sandbox.taskProblem(dev.tally.json.Json.parse("\"just text\"")))
         .startsWith("task: expected {\"profile\": \"coder\"|\"researcher\"");
     assertThat(sandbox.firstCallTokens(null, null)).isZero();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.ledger.Budget;
-import dev.tally.router.ChatTurnRequest;
 import dev.tally.router.ToolSpec;
 import dev.tally.testing.RecordingMeter;
 import dev.tally.testing.Requests;
@@ -67,7 +66,9 @@ class WorkerKindsTest {
               }
               if (nested) {
                 synchronized (nestedSecondTurn) {
-                  request.append().forEach(m -> nestedSecondTurn.add(m.role() + ": " + m.content()));
+                  request
+                      .append()
+                      .forEach(m -> nestedSecondTurn.add(m.role() + ": " + m.content()));
                 }
                 return Answer.text("nothing to coordinate", 5, 5, "0.0001");
               }

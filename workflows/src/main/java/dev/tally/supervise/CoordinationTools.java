@@ -64,6 +64,9 @@ final class CoordinationTools {
       override = Json.convert(budgetNode, Budget.class);
     }
     WorkerKind kind = WorkerKinds.named(profile);
+    if (kind != null) {
+      task = kind.task(task);
+    }
     Budget base =
         kind == null || !s.drivers
             ? s.request.perWorker()

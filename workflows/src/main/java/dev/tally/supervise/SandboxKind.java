@@ -17,8 +17,22 @@ final class SandboxKind implements WorkerKind {
   }
 
   @Override
+  public JsonNode task(JsonNode given) {
+    if (given != null && given.isTextual() && given.asText().strip().startsWith("{")) {
+      try {
+        return dev.tally.json.Json.parse(given.asText());
+      } catch (RuntimeException e) {
+        // Not JSON after all: taskProblem says what a sandbox task must be.
+        return given;
+      }
+    }
+    return given;
+  }
+
+  @Override
   public String taskShape() {
-    return "{\"profile\": \"coder\", \"args\": {\"goal\": \"...\", \"repoRoot\": \"/abs/path\"}}"
+    return "a JSON object, as text: {\"profile\": \"coder\", \"args\": {\"goal\": \"...\","
+        + " \"repoRoot\": \"/abs/path\"}}"
         + " or {\"profile\": \"researcher\", \"args\": {\"question\": \"...\", \"namespace\": \"...\"}}";
   }
 

@@ -1,6 +1,6 @@
 package dev.tally.supervise;
 
-import dev.tally.json.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.router.ToolSpec;
 import java.util.List;
 
@@ -18,69 +18,99 @@ public final class Toolsets {
   public static final String CANCEL_WORKER = "cancel_worker";
   public static final String STOP = "stop";
 
-  private static final String BUDGET_SCHEMA =
-      "{\"type\":\"object\",\"properties\":{"
-          + "\"maxIterations\":{\"type\":\"integer\",\"minimum\":0},"
-          + "\"maxTokens\":{\"type\":\"integer\",\"minimum\":0},"
-          + "\"maxUsd\":{\"type\":\"number\",\"minimum\":0},"
-          + "\"deadlineMs\":{\"type\":\"integer\",\"minimum\":0}}}";
+  /** A spawn's budget: each field merges over the default of the worker's kind. */
+  private static final ObjectNode BUDGET_SCHEMA =
+      ToolSchemas.object(
+          ToolSchemas.props(
+              "maxIterations",
+              ToolSchemas.optional("integer", "child rounds (chat: model calls), >= 0"),
+              "maxTokens",
+              ToolSchemas.optional("integer", "input plus output tokens, >= 0"),
+              "maxUsd",
+              ToolSchemas.optional("number", "dollars, >= 0; only when the run caps dollars"),
+              "deadlineMs",
+              ToolSchemas.optional("integer", "milliseconds from the worker's start, >= 0")));
 
   private static final List<ToolSpec> COORDINATION_TOOLS =
       List.of(
-          tool(
+          new ToolSpec(
               SPAWN_WORKER,
               "Start a worker on a task. Its whole budget is reserved from the run's pool up front;"
-                  + " a refusal lists every short channel.",
+                  + " a refusal lists every short channel and what would fit.",
               spawnSchema()),
-          tool(
+          new ToolSpec(
               AWAIT_EVENT,
               "Wait for the next worker event (a settlement). Answers {pending:true} after 15 s of"
                   + " nothing and {idle:true} when no worker is live.",
-              "{\"type\":\"object\",\"properties\":{\"kinds\":{\"type\":\"array\","
-                  + "\"items\":{\"type\":\"string\",\"enum\":[\"settled\"]}}}}"),
-          tool(
+              ToolSchemas.object(
+                  ToolSchemas.props(
+                      "kinds",
+                      withItems(
+                          ToolSchemas.optional("array", "event kinds to wait for"),
+                          ToolSchemas.enumOf(List.of("settled"), null))))),
+          new ToolSpec(
               OBSERVE_WORKER,
-              "A worker's status, spend so far and output if delivered.",
-              "{\"type\":\"object\",\"required\":[\"workerId\"],"
-                  + "\"properties\":{\"workerId\":{\"type\":\"string\"}}}"),
-          tool(
+              "A worker's status, spend so far (a live sub-driver's as last reported) and output if"
+                  + " delivered.",
+              ToolSchemas.object(ToolSchemas.props("workerId", ToolSchemas.string(null)))),
+          new ToolSpec(
               STEER_WORKER,
-              "Send a live worker an instruction for its next step.",
-              "{\"type\":\"object\",\"required\":[\"workerId\",\"instruction\"],\"properties\":{"
-                  + "\"workerId\":{\"type\":\"string\"},\"instruction\":{\"type\":\"string\"}}}"),
-          tool(
+              "Send a live worker an instruction for its next step; a kind that takes none answers"
+                  + " delivered:false with the reason.",
+              ToolSchemas.object(
+                  ToolSchemas.props(
+                      "workerId",
+                      ToolSchemas.string(null),
+                      "instruction",
+                      ToolSchemas.string(null)))),
+          new ToolSpec(
               CANCEL_WORKER,
               "Cancel a live worker; its reservation settles with what it spent.",
-              "{\"type\":\"object\",\"required\":[\"workerId\"],\"properties\":{"
-                  + "\"workerId\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"}}}"),
-          tool(
+              ToolSchemas.object(
+                  ToolSchemas.props(
+                      "workerId",
+                      ToolSchemas.string(null),
+                      "reason",
+                      ToolSchemas.optional("string", null)))),
+          new ToolSpec(
               STOP,
-              "End the run. The best delivered worker output wins.",
-              "{\"type\":\"object\",\"properties\":{\"reason\":{\"type\":\"string\"}}}"));
+              "End the run. The winner is the worker you name (it must have delivered), else the"
+                  + " judge's best, else the first delivered.",
+              ToolSchemas.object(
+                  ToolSchemas.props(
+                      "reason",
+                      ToolSchemas.optional("string", null),
+                      "winner",
+                      ToolSchemas.optional(
+                          "string", "the workerId of the best delivered output")))));
 
   private Toolsets() {}
 
   /** {@code spawn_worker}'s arguments, with every worker kind and the shape of its task. */
-  private static String spawnSchema() {
+  private static ObjectNode spawnSchema() {
     StringBuilder kinds = new StringBuilder();
-    StringBuilder names = new StringBuilder();
+    List<String> names = new java.util.ArrayList<>();
     for (WorkerKind k : WorkerKinds.ALL) {
       kinds.append(kinds.length() == 0 ? "" : "; ");
       kinds.append(k.name()).append(": ").append(k.description());
       kinds.append(" (task: ").append(k.taskShape()).append(')');
-      names.append(names.length() == 0 ? "" : ",").append('"').append(k.name()).append('"');
+      names.add(k.name());
     }
-    return "{\"type\":\"object\",\"required\":[\"profile\",\"task\"],\"properties\":{"
-        + "\"profile\":{\"type\":\"string\",\"enum\":["
-        + names
-        + "],\"description\":"
-        + Json.canonical(kinds.toString())
-        + "},"
-        + "\"task\":{\"description\":\"what the worker should do, in the shape its kind takes\"},"
-        + "\"label\":{\"type\":\"string\"},"
-        + "\"budget\":"
-        + BUDGET_SCHEMA
-        + "}}";
+    return ToolSchemas.object(
+        ToolSchemas.props(
+            "profile",
+            ToolSchemas.enumOf(names, kinds.toString()),
+            "task",
+            ToolSchemas.string("what the worker should do, in the shape its kind takes"),
+            "label",
+            ToolSchemas.optional("string", "your name for the worker"),
+            "budget",
+            ToolSchemas.optional(BUDGET_SCHEMA)));
+  }
+
+  private static ObjectNode withItems(ObjectNode array, ObjectNode items) {
+    array.set("items", items);
+    return array;
   }
 
   /**
@@ -97,9 +127,5 @@ public final class Toolsets {
     }
     throw new IllegalArgumentException(
         "toolset: expected null or \"" + COORDINATION + "\", got \"" + name + "\"");
-  }
-
-  private static ToolSpec tool(String name, String description, String schema) {
-    return new ToolSpec(name, description, Json.parse(schema));
   }
 }

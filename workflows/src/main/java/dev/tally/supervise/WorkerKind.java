@@ -20,6 +20,14 @@ interface WorkerKind {
   /** The shape of its task, as the model should write it, in a few words. */
   String taskShape();
 
+  /**
+   * The task as this kind takes it. Strict tool schemas carry a task as a string, so a kind whose
+   * task is structured reads it from that string; a task already structured is kept.
+   */
+  default JsonNode task(JsonNode given) {
+    return given;
+  }
+
   /** What is wrong with {@code task} for this kind, or null when it can run. */
   String taskProblem(JsonNode task);
 

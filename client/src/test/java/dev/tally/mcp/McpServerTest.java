@@ -343,7 +343,14 @@ class McpServerTest {
       CallToolResult raise =
           call(client, "run_raise_budget", Map.of("runId", runId, "maxTokens", 120000));
       assertThat(raise.isError()).isTrue();
-      assertThat(text(raise)).contains("does not support raising");
+      assertThat(text(raise)).contains("already ended").contains(runId);
+      assertThat(
+              Json.CANONICAL
+                  .valueToTree(raise.structuredContent())
+                  .path("error")
+                  .path("kind")
+                  .asText())
+          .isEqualTo("wrong-state");
       JsonNode cancel = ok(call(client, "run_cancel", Map.of("runId", runId)));
       assertThat(cancel.path("cancelled").asBoolean()).isFalse();
     }

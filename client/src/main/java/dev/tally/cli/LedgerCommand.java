@@ -26,7 +26,7 @@ final class LedgerCommand extends TallyCommand {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("workflowId", workflowId);
         doc.put("runs", check.runs());
-        doc.put("entries", check.entries());
+        doc.put("entries", LedgerJson.entries(check.entries()));
         doc.put("totals", check.totals());
         Map<String, Object> verdict = new LinkedHashMap<>();
         verdict.put("ok", check.ok());

@@ -50,23 +50,23 @@ final class RaiseCommand extends TallyCommand {
     try (TemporalSession session = root.connect()) {
       PoolReadout pool;
       try {
-        pool = BudgetRaise.send(session, workflowId, raise);
-      } catch (BudgetRaise.Rejected e) {
+        pool = RaiseUpdate.send(session, workflowId, raise);
+      } catch (RaiseUpdate.Rejected e) {
         throw new CliException(
             ExitCode.FAILED, "raise refused by run '" + workflowId + "': " + e.getMessage());
-      } catch (BudgetRaise.Closed e) {
+      } catch (RaiseUpdate.Closed e) {
         throw new CliException(ExitCode.FAILED, e.getMessage());
       }
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("workflowId", workflowId);
-        doc.put("update", BudgetRaise.UPDATE);
+        doc.put("update", RaiseUpdate.UPDATE);
         doc.put("raise", raise);
         doc.put("pool", pool);
         printJson(doc);
       } else {
         println("raised " + workflowId + " to " + RunView.budgetText(raise) + "; the pool now:");
-        printLines(BudgetRaise.readoutLines(pool));
+        printLines(RaiseUpdate.readoutLines(pool));
         println("  follow it:  tally watch " + workflowId);
       }
       return ExitCode.OK;

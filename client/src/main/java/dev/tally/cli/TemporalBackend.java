@@ -279,7 +279,7 @@ final class TemporalBackend implements TallyBackend, AutoCloseable {
           }
           LedgerCheck ledger = LedgerReport.check(s, runId);
           Map<String, Object> l = new LinkedHashMap<>();
-          l.put("entries", ledger.entries());
+          l.put("entries", LedgerJson.entries(ledger.entries()));
           l.put("totals", ledger.totals());
           l.put("consistent", ledger.ok());
           doc.put("ledger", l);
@@ -308,13 +308,13 @@ final class TemporalBackend implements TallyBackend, AutoCloseable {
           Budget ceilings = Json.CANONICAL.convertValue(raise, Budget.class);
           PoolReadout pool;
           try {
-            pool = BudgetRaise.send(session(), runId, ceilings);
-          } catch (BudgetRaise.Rejected e) {
+            pool = RaiseUpdate.send(session(), runId, ceilings);
+          } catch (RaiseUpdate.Rejected e) {
             // The run's validator names the field, the current ceiling and the spend.
             throw new ToolFailure(
                 ToolFailure.INVALID_ARGUMENTS,
                 "run_raise_budget: refused by run '" + runId + "': " + e.getMessage());
-          } catch (BudgetRaise.Closed e) {
+          } catch (RaiseUpdate.Closed e) {
             throw new ToolFailure(ToolFailure.WRONG_STATE, "run_raise_budget: " + e.getMessage());
           }
           Map<String, Object> out = new LinkedHashMap<>();

@@ -22,14 +22,14 @@ import java.util.concurrent.TimeoutException;
  * the spend), a run that already ended, or no worker to take the update. Shared by {@code tally
  * raise} and the MCP tool {@code run_raise_budget}, so both say the same.
  */
-final class BudgetRaise {
+final class RaiseUpdate {
   /** The update's name on {@code SupervisedRun}. */
   static final String UPDATE = "raiseBudget";
 
   /** How long a worker may take to accept and apply the update before the CLI gives up waiting. */
   static final Duration UPDATE_TIMEOUT = Duration.ofSeconds(30);
 
-  private BudgetRaise() {}
+  private RaiseUpdate() {}
 
   /** The run refused the raise: the validator's message, which names the field. */
   static final class Rejected extends RuntimeException {

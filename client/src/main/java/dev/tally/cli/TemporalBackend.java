@@ -238,15 +238,19 @@ final class TemporalBackend implements TallyBackend, AutoCloseable {
                     null);
             r =
                 new RunRequest(
-                    r.task(),
-                    r.budget(),
-                    perWorker,
-                    r.maxTurns(),
-                    r.maxDepth(),
-                    r.maxLiveWorkers(),
-                    r.driver(),
-                    r.workerProfiles(),
-                    r.evalRun());
+                        r.task(),
+                        r.budget(),
+                        perWorker,
+                        r.maxTurns(),
+                        r.maxDepth(),
+                        r.maxLiveWorkers(),
+                        r.driver(),
+                        r.workerProfiles(),
+                        r.evalRun())
+                    .withLongRun(
+                        request.onBudgetExhausted(),
+                        request.pauseTimeoutMs(),
+                        request.continueAsNewAfterEvents());
           }
           List<String> rules = RunRequestRules.problems(r);
           if (!rules.isEmpty()) {

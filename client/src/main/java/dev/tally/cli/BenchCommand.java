@@ -266,6 +266,7 @@ final class BenchCommand extends TallyCommand {
       doc.put("benchmark", "long");
       doc.put("result", r);
       doc.put("endToStartRatio", r.endToStartRatio());
+      doc.put("outsideRouterEndToStartRatio", r.outsideRouterEndToStartRatio());
       doc.put("rebuiltEqualsSpentTotal", r.rebuiltEqualsSpentTotal());
       doc.put("spentTotalEqualsBilled", r.spentTotalEqualsBilled());
       printJson(doc);
@@ -295,6 +296,17 @@ final class BenchCommand extends TallyCommand {
               r.endMsPerTurn(),
               r.endToStartRatio()));
       println(
+          String.format(
+              Locale.ROOT,
+              "  of which the model call (RouterChat, whose request carries the whole"
+                  + " conversation): %.2f ms at the start, %.2f ms at the end; outside it: %.2f ms"
+                  + " and %.2f ms (end/start %.2f)",
+              r.startRouterMs(),
+              r.endRouterMs(),
+              r.startMsPerTurn() - r.startRouterMs(),
+              r.endMsPerTurn() - r.endRouterMs(),
+              r.outsideRouterEndToStartRatio()));
+      println(
           "ledger rebuilt from the chain: "
               + r.ledgerEntries()
               + " entries, "
@@ -311,8 +323,8 @@ final class BenchCommand extends TallyCommand {
               + Money.count(r.billed().promptTokens())
               + " in / "
               + Money.count(r.billed().completionTokens())
-              + " out), $"
-              + r.billed().costUsd().toPlainString()
+              + " out), "
+              + Money.usd(r.billed().costUsd())
               + " in "
               + r.billed().calls()
               + " calls"

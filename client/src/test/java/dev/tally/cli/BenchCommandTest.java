@@ -91,6 +91,9 @@ class BenchCommandTest {
     assertThat(doc.path("spentTotalEqualsBilled").asBoolean()).isTrue();
     assertThat(result.at("/billed/calls").asInt()).isEqualTo(1200 + LongBenchWorkers.COUNT);
     assertThat(doc.path("endToStartRatio").asDouble()).isPositive();
+    assertThat(result.path("startRouterMs").asDouble()).isPositive();
+    assertThat(result.path("endRouterMs").asDouble()).isPositive();
+    assertThat(doc.path("outsideRouterEndToStartRatio").asDouble()).isPositive();
   }
 
   @Test

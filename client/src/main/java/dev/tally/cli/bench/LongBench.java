@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tally.embedded.DevStack;
 import dev.tally.export.HistorySource;
 import dev.tally.export.RunChain;
+import dev.tally.export.RunHistory;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.MeterEntries;
@@ -19,6 +20,7 @@ import io.temporal.client.WorkflowOptions;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,9 @@ public final class LongBench {
    * @param startMsPerTurn median wall time between driver turns over the first tenth of the run,
    *     from the history's event times
    * @param endMsPerTurn the same over the last tenth
+   * @param startRouterMs median time inside the driver's {@code RouterChat} activity (started to
+   *     completed) over the first tenth: the model call, which grows with the conversation
+   * @param endRouterMs the same over the last tenth
    * @param ledgerEntries entries rebuilt from the whole chain, each once
    * @param ledgerUnbroken every driver turn metered once, in order, and every entry key distinct
    * @param spentTotal the run's own {@code spentTotal}
@@ -60,6 +65,8 @@ public final class LongBench {
       double wallSeconds,
       double startMsPerTurn,
       double endMsPerTurn,
+      double startRouterMs,
+      double endRouterMs,
       int ledgerEntries,
       boolean ledgerUnbroken,
       Spend spentTotal,
@@ -67,6 +74,13 @@ public final class LongBench {
       BilledTotals billed) {
     public double endToStartRatio() {
       return endMsPerTurn / startMsPerTurn;
+    }
+
+    /**
+     * Time per turn outside the model call (Temporal, the ledger, the workflow), end over start.
+     */
+    public double outsideRouterEndToStartRatio() {
+      return (endMsPerTurn - endRouterMs) / (startMsPerTurn - startRouterMs);
     }
 
     /** The rebuilt ledger equals the run's spentTotal exactly. */
@@ -114,8 +128,10 @@ public final class LongBench {
                 largestBytes, client.fetchHistory(id, r.runId()).getHistory().getSerializedSize());
       }
       List<Long> turnTimes = driverTurnTimes(chain, id);
+      List<Long> routerCalls = driverRouterCallMicros(chain);
       List<LedgerEntry> ledger = chain.ledger();
       int window = Math.max(1, turnTimes.size() / 10);
+      int calls = routerCalls.size();
       return new Result(
           turnTimes.size(),
           chain.runs().size(),
@@ -125,6 +141,8 @@ public final class LongBench {
           medianInterval(turnTimes.subList(0, Math.min(turnTimes.size(), window + 1))),
           medianInterval(
               turnTimes.subList(Math.max(0, turnTimes.size() - window - 1), turnTimes.size())),
+          median(routerCalls.subList(0, Math.min(calls, window))) / 1000.0,
+          median(routerCalls.subList(Math.max(0, calls - window), calls)) / 1000.0,
           ledger.size(),
           unbroken(ledger, id, turnTimes.size()),
           result.spentTotal(),
@@ -164,6 +182,47 @@ public final class LongBench {
     return out;
   }
 
+  /**
+   * How long each driver model call ran, started to completed, in microseconds, in order across the
+   * chain.
+   */
+  private static List<Long> driverRouterCallMicros(RunChain chain) {
+    List<Long> out = new ArrayList<>();
+    for (RunChain.Run r : chain.runs()) {
+      Set<Long> driverCalls = new HashSet<>();
+      Map<Long, Long> startedAt = new HashMap<>();
+      for (JsonNode e : r.events()) {
+        JsonNode a;
+        if ((a = e.get("activityTaskScheduledEventAttributes")) != null
+            && "RouterChat".equals(a.path("activityType").path("name").asText())) {
+          JsonNode input = RunHistory.firstPayload(a.path("input"));
+          if (input != null && "driver".equals(input.path("role").asText())) {
+            driverCalls.add(e.path("eventId").asLong());
+          }
+        } else if ((a = e.get("activityTaskStartedEventAttributes")) != null) {
+          startedAt.put(a.path("scheduledEventId").asLong(), micros(e));
+        } else if ((a = e.get("activityTaskCompletedEventAttributes")) != null) {
+          long scheduled = a.path("scheduledEventId").asLong();
+          Long started = startedAt.get(scheduled);
+          if (driverCalls.contains(scheduled) && started != null) {
+            out.add(micros(e) - started);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static double median(List<Long> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Long> sorted = new ArrayList<>(values);
+    sorted.sort(Long::compare);
+    int m = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2.0;
+  }
+
   /** The event's time in microseconds (the server records it finer than milliseconds). */
   private static long micros(JsonNode event) {
     Instant t = Instant.parse(event.path("eventTime").asText());
@@ -187,17 +246,12 @@ public final class LongBench {
     return expectTurn == turns;
   }
 
+  /** The median gap between successive instants (microseconds), in milliseconds. */
   private static double medianInterval(List<Long> times) {
     List<Long> gaps = new ArrayList<>();
     for (int i = 1; i < times.size(); i++) {
       gaps.add(times.get(i) - times.get(i - 1));
     }
-    if (gaps.isEmpty()) {
-      return Double.NaN;
-    }
-    gaps.sort(Long::compare);
-    int m = gaps.size() / 2;
-    double micros = gaps.size() % 2 == 1 ? gaps.get(m) : (gaps.get(m - 1) + gaps.get(m)) / 2.0;
-    return micros / 1000.0;
+    return median(gaps) / 1000.0;
   }
 }

@@ -102,28 +102,6 @@ final class RunCommand extends TallyCommand {
   String workerModel;
 
   @Option(
-      names = "--on-budget-exhausted",
-      paramLabel = "end|pause",
-      description =
-          "When the pool or the deadline runs out: end (default, NO_WINNER budget-exhausted) or"
-              + " pause (the run waits, keeping its work, for `tally raise` or a cancel).")
-  String onBudgetExhausted;
-
-  @Option(
-      names = "--pause-timeout",
-      paramLabel = "DURATION",
-      converter = DurationConverter.class,
-      description = "How long a paused run waits for a raise before it ends (default: 24h).")
-  Duration pauseTimeout;
-
-  @Option(
-      names = "--continue-as-new-after-events",
-      paramLabel = "N",
-      description =
-          "History length after which the run continues-as-new (default: 10000, minimum 500).")
-  Integer continueAsNewAfterEvents;
-
-  @Option(
       names = "--id",
       paramLabel = "ID",
       description = "Workflow id (default: run-<slug of the task>-<random>).")

@@ -40,6 +40,11 @@ seen.tools = tools.map((t) => t.name);
 seen.strictSchemas = tools.every((t) => t.inputSchema.additionalProperties === false);
 const code = tools.find((t) => t.name === "delegate_code");
 seen.delegateCodeRequired = code.inputSchema.required;
+const supervise = tools.find((t) => t.name === "supervise");
+seen.superviseFields = Object.keys(supervise.inputSchema.properties);
+seen.onBudgetExhausted = supervise.inputSchema.properties.onBudgetExhausted.enum;
+const raise = tools.find((t) => t.name === "run_raise_budget");
+seen.raiseFields = Object.keys(raise.inputSchema.properties);
 seen.variantsRange = [
   code.inputSchema.properties.variants.minimum,
   code.inputSchema.properties.variants.maximum,

@@ -1,7 +1,8 @@
 package dev.tally.feedback;
 
 import dev.tally.export.EvalRunEvent;
-import dev.tally.export.RunHistory;
+import dev.tally.export.HistorySource;
+import dev.tally.export.RunChain;
 import dev.tally.json.Json;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
@@ -95,9 +96,11 @@ public final class FeedbackRecorder {
    * re-exported.
    */
   private EvalRunEvent evalRecord(String targetId) {
-    String json = client.fetchHistory(targetId).toJson(false);
     try {
-      return RunHistory.parse(json).evalRecord(targetId, clock.millis());
+      // A run that continued-as-new is rated as a whole: its record covers every run of the chain.
+      return RunChain.read(HistorySource.of(client), targetId)
+          .history()
+          .evalRecord(targetId, clock.millis());
     } catch (IllegalArgumentException e) {
       log.warn("gate on {}: its eval record cannot be rebuilt: {}", targetId, e.getMessage());
       return null;

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * (its inference re-homed as one {@code metered} entry, its children's work in the {@code settled}
  * entry), so counting both would count those tokens twice. A {@code settled} entry names the model
  * that did the work; cancelled and crashed workers name none, and their spend is counted under
- * model {@code unattributed}, always with the profile they were spawned with.
+ * model {@code unattributed}, always with the profile they were spawned with. A {@code carried}
+ * entry (the first of a run that continued-as-new) repeats totals already counted, and a {@code
+ * raised} entry moves ceilings, not spend: neither is counted.
  */
 final class LedgerMetrics implements LedgerSink {
   static final String TOKENS = "tally.tokens";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
+import dev.tally.ledger.LedgerTotals;
 import dev.tally.ledger.Spend;
 import dev.tally.ledger.UsdSource;
 import dev.tally.meter.LedgerSink;
@@ -98,6 +99,24 @@ class LedgerMetricsTest {
 
     Collection<MetricData> all = reader.collectAllMetrics();
     assertThat(all).noneMatch(m -> m.getName().equals("tally.tokens"));
+  }
+
+  @Test
+  void record_carriedAndRaised_countNothingMore() {
+    Spend turn = spend(100, 20, "0.01", UsdSource.BILLED);
+    sink.record("k1", "run-1", new LedgerEntry.Metered("run-1", turn, "m-driver", 0, 1));
+    // A continued run's first entry repeats the totals so far; a raise moves ceilings, not spend.
+    sink.record(
+        "k2",
+        "run-1",
+        new LedgerEntry.Carried(
+            "run-1", "run-id-before", new LedgerTotals(turn, turn, Spend.ZERO), 1));
+    sink.record("k3", "run-1", new LedgerEntry.Raised("run-1", Budget.of(10, 1_000_000), 1));
+
+    Collection<MetricData> all = reader.collectAllMetrics();
+    assertThat(tokens(all, "m-driver", "driver", "input")).isEqualTo(100);
+    assertThat(tokens(all, "unattributed", "driver", "input")).isZero();
+    assertThat(usd(all, "m-driver", "BILLED")).isEqualTo(0.01);
   }
 
   private static long tokens(

@@ -1,7 +1,9 @@
 package dev.tally.cli;
 
 import dev.tally.cli.bench.HistoryBench;
+import dev.tally.cli.bench.LongBench;
 import dev.tally.cli.bench.OverheadBench;
+import dev.tally.supervise.RunRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,17 +33,22 @@ import picocli.CommandLine.Parameters;
           + " blob store's bytes per turn.",
       "overhead: wall time per driver turn against the loop a Temporal user would write without"
           + " Tally (conversation by value, no ledger) and a bare workflow awaiting a no-op"
-          + " activity as often, same server, same process."
+          + " activity as often, same server, same process.",
+      "long:     one run of --turns driver turns (default 10,000) through continue-as-new: runs in"
+          + " the chain, the largest history, time per turn at the start and at the end, and the"
+          + " ledger rebuilt from the chain against spentTotal and the router's bill."
     })
 final class BenchCommand extends TallyCommand {
-  @Parameters(index = "0", paramLabel = "history|overhead", description = "Which benchmark.")
+  @Parameters(index = "0", paramLabel = "history|overhead|long", description = "Which benchmark.")
   String which;
 
   @Option(
       names = "--turns",
       split = ",",
       paramLabel = "N[,N...]",
-      description = "Driver turns per run (history default 10,100,1000; overhead default 200).")
+      description =
+          "Driver turns per run (history default 10,100,1000; overhead default 200; long default"
+              + " 10000).")
   List<Integer> turns;
 
   @Option(
@@ -59,6 +66,14 @@ final class BenchCommand extends TallyCommand {
           "overhead: repetitions; the first warms up and is not counted (default ${DEFAULT-VALUE}).")
   int repeats;
 
+  @Option(
+      names = "--continue-as-new-after-events",
+      paramLabel = "N",
+      description =
+          "long: the run's continueAsNewAfterEvents (default: the run's own default, 10000;"
+              + " minimum 500).")
+  Integer continueAsNewAfterEvents;
+
   @Override
   public Integer call() throws IOException {
     Path data = Files.createTempDirectory("tally-bench-");
@@ -68,9 +83,10 @@ final class BenchCommand extends TallyCommand {
       return switch (which) {
         case "history" -> history(env);
         case "overhead" -> overhead(env);
+        case "long" -> longRun(env);
         default ->
             throw new CliException(
-                ExitCode.USAGE, "bench: expected history or overhead, got '" + which + "'");
+                ExitCode.USAGE, "bench: expected history, overhead or long, got '" + which + "'");
       };
     } finally {
       deleteTree(data);
@@ -226,6 +242,105 @@ final class BenchCommand extends TallyCommand {
             chatMs,
             byValueChatMs,
             noopMs));
+    return ExitCode.OK;
+  }
+
+  private int longRun(Map<String, String> env) throws IOException {
+    int n = turns == null || turns.isEmpty() ? 10_000 : turns.get(0);
+    if (n < 2) {
+      throw new CliException(ExitCode.USAGE, "--turns: expected 2 or more, got " + n);
+    }
+    if (continueAsNewAfterEvents != null
+        && continueAsNewAfterEvents < RunRequest.MIN_CONTINUE_AS_NEW_AFTER_EVENTS) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "--continue-as-new-after-events: expected an integer >= "
+              + RunRequest.MIN_CONTINUE_AS_NEW_AFTER_EVENTS
+              + ", got "
+              + continueAsNewAfterEvents);
+    }
+    LongBench.Result r = LongBench.run(n, continueAsNewAfterEvents, env);
+    boolean ok = r.ledgerUnbroken() && r.rebuiltEqualsSpentTotal() && r.spentTotalEqualsBilled();
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("benchmark", "long");
+      doc.put("result", r);
+      doc.put("endToStartRatio", r.endToStartRatio());
+      doc.put("outsideRouterEndToStartRatio", r.outsideRouterEndToStartRatio());
+      doc.put("rebuiltEqualsSpentTotal", r.rebuiltEqualsSpentTotal());
+      doc.put("spentTotalEqualsBilled", r.spentTotalEqualsBilled());
+      printJson(doc);
+    } else {
+      println(
+          "tally bench long: one supervised run of "
+              + n
+              + " driver turns, scripted router, embedded server, continueAsNewAfterEvents "
+              + (continueAsNewAfterEvents == null
+                  ? RunRequest.DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS + " (default)"
+                  : continueAsNewAfterEvents));
+      println(
+          String.format(
+              Locale.ROOT,
+              "turns %d in %.1f s · runs in the chain %d · largest history %d events, %d bytes",
+              r.turns(),
+              r.wallSeconds(),
+              r.runs(),
+              r.largestHistoryEvents(),
+              r.largestHistoryBytes()));
+      println(
+          String.format(
+              Locale.ROOT,
+              "time per turn: %.2f ms over the first tenth, %.2f ms over the last (end/start"
+                  + " %.2f)",
+              r.startMsPerTurn(),
+              r.endMsPerTurn(),
+              r.endToStartRatio()));
+      println(
+          String.format(
+              Locale.ROOT,
+              "  of which the model call (RouterChat, whose request carries the whole"
+                  + " conversation): %.2f ms at the start, %.2f ms at the end; outside it: %.2f ms"
+                  + " and %.2f ms (end/start %.2f)",
+              r.startRouterMs(),
+              r.endRouterMs(),
+              r.startMsPerTurn() - r.startRouterMs(),
+              r.endMsPerTurn() - r.endRouterMs(),
+              r.outsideRouterEndToStartRatio()));
+      println(
+          "ledger rebuilt from the chain: "
+              + r.ledgerEntries()
+              + " entries, "
+              + (r.ledgerUnbroken() ? "unbroken" : "BROKEN (a turn missing or an entry twice)")
+              + "; "
+              + RunView.spendLine(r.rebuiltTotal()));
+      println(
+          "spentTotal "
+              + RunView.spendLine(r.spentTotal())
+              + (r.rebuiltEqualsSpentTotal() ? " = rebuilt" : " != rebuilt")
+              + "; router billed "
+              + Money.count(r.billed().tokens())
+              + " tokens ("
+              + Money.count(r.billed().promptTokens())
+              + " in / "
+              + Money.count(r.billed().completionTokens())
+              + " out), "
+              + Money.usd(r.billed().costUsd())
+              + " in "
+              + r.billed().calls()
+              + " calls"
+              + (r.spentTotalEqualsBilled() ? " = spentTotal" : " != spentTotal"));
+    }
+    if (!ok) {
+      throw new CliException(
+          ExitCode.FAILED,
+          "bench long: the ledger does not add up (unbroken "
+              + r.ledgerUnbroken()
+              + ", rebuilt = spentTotal "
+              + r.rebuiltEqualsSpentTotal()
+              + ", spentTotal = billed "
+              + r.spentTotalEqualsBilled()
+              + ")");
+    }
     return ExitCode.OK;
   }
 

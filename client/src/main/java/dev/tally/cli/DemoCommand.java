@@ -83,7 +83,7 @@ final class DemoCommand extends TallyCommand {
         doc.put("workflowId", workflowId);
         doc.put("scripted", true);
         RunCommand.putEnding(doc, ending);
-        doc.put("ledger", check.entries());
+        doc.put("ledger", LedgerJson.entries(check.entries()));
         doc.put("ledgerOk", check.ok());
         doc.put("ledgerMismatches", check.mismatches());
         printJson(doc);

@@ -34,8 +34,8 @@ final class ExportCommand extends TallyCommand {
   public Integer call() throws IOException {
     try (TemporalSession session = root.connect()) {
       session.describe(workflowId);
-      String history = session.client().fetchHistory(workflowId).toJson(false);
-      String lines = HistoryExport.toJsonl(workflowId, history);
+      // A run that continued-as-new is exported whole: every run of its chain, in order.
+      String lines = HistoryExport.toJsonl(session.chain(workflowId));
       if (outFile != null) {
         Files.writeString(outFile, lines, StandardCharsets.UTF_8);
         println("wrote " + lines.lines().count() + " records to " + outFile);

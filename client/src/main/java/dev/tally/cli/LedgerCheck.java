@@ -21,6 +21,8 @@ import java.util.List;
  * @param notChecked why something could not be compared, or null
  * @param unmatched work the history shows without ledger entries (so the totals are a floor of
  *     unknown cost), or null when every billed call and spawn is on the ledger
+ * @param runs how many runs of a continue-as-new chain the entries were read from (1 for a run that
+ *     never continued)
  */
 record LedgerCheck(
     List<LedgerEntry> entries,
@@ -29,12 +31,19 @@ record LedgerCheck(
     boolean queryChecked,
     boolean resultChecked,
     String notChecked,
-    String unmatched) {
+    String unmatched,
+    int runs) {
 
   /** The same check, knowing what the history shows without ledger entries (null for nothing). */
   LedgerCheck withUnmatched(String what) {
     return new LedgerCheck(
-        entries, totals, mismatches, queryChecked, resultChecked, notChecked, what);
+        entries, totals, mismatches, queryChecked, resultChecked, notChecked, what, runs);
+  }
+
+  /** The same check, read from a chain of {@code n} runs. */
+  LedgerCheck withRuns(int n) {
+    return new LedgerCheck(
+        entries, totals, mismatches, queryChecked, resultChecked, notChecked, unmatched, n);
   }
 
   static LedgerCheck of(
@@ -69,7 +78,8 @@ record LedgerCheck(
         query.answered(),
         resultChecked,
         query.answered() ? null : query.unavailable(),
-        null);
+        null,
+        1);
   }
 
   boolean ok() {
@@ -85,7 +95,11 @@ record LedgerCheck(
     if (resultChecked) {
       against.add("the run's spentTotal");
     }
-    String base = "rebuilt from history alone: " + entries.size() + " entries";
+    String base =
+        "rebuilt from history alone: "
+            + entries.size()
+            + " entries"
+            + (runs > 1 ? " across " + runs + " runs (continued-as-new)" : "");
     if (!ok()) {
       return base + "; MISMATCH: " + String.join("; ", mismatches);
     }
@@ -95,10 +109,16 @@ record LedgerCheck(
   }
 
   private static void compareEntries(
-      List<LedgerEntry> rebuilt, List<LedgerEntry> queried, List<String> mismatches) {
+      List<LedgerEntry> chain, List<LedgerEntry> queried, List<String> mismatches) {
     if (queried == null) {
       mismatches.add("the ledger query returned no entries list");
       return;
+    }
+    // A run that continued-as-new only holds its own entries, from its carried entry on: compare
+    // them with the same run's part of the chain.
+    List<LedgerEntry> rebuilt = chain;
+    if (!queried.isEmpty() && queried.get(0) instanceof LedgerEntry.Carried) {
+      rebuilt = chain.subList(lastCarried(chain), chain.size());
     }
     if (rebuilt.size() != queried.size()) {
       mismatches.add(
@@ -113,6 +133,15 @@ record LedgerCheck(
         return;
       }
     }
+  }
+
+  private static int lastCarried(List<LedgerEntry> entries) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (entries.get(i) instanceof LedgerEntry.Carried) {
+        return i;
+      }
+    }
+    return 0;
   }
 
   private static void compareSpend(

@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
     name = "ledger",
     description = {
       "Rebuild a run's cost ledger from its Temporal history alone (the Meter inputs) and print it.",
+      "A run that continued-as-new is read across every run of its chain, each entry once.",
       "It is compared with the run's ledger query when a worker answers, and with its spentTotal"
           + " once it ended: any mismatch exits 1."
     })
@@ -24,7 +25,8 @@ final class LedgerCommand extends TallyCommand {
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("workflowId", workflowId);
-        doc.put("entries", check.entries());
+        doc.put("runs", check.runs());
+        doc.put("entries", LedgerJson.entries(check.entries()));
         doc.put("totals", check.totals());
         Map<String, Object> verdict = new LinkedHashMap<>();
         verdict.put("ok", check.ok());

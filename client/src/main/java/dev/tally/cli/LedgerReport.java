@@ -1,8 +1,7 @@
 package dev.tally.cli;
 
+import dev.tally.export.RunChain;
 import dev.tally.ledger.LedgerEntry;
-import dev.tally.ledger.LedgerGaps;
-import dev.tally.ledger.LedgerRebuilder;
 import dev.tally.supervise.LedgerView;
 import dev.tally.supervise.RunResult;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -28,13 +27,15 @@ final class LedgerReport {
     }
     LedgerCheck check = null;
     for (int attempt = 1; attempt <= (open ? OPEN_RUN_ATTEMPTS : 1); attempt++) {
-      String history = session.historyJson(workflowId);
-      List<LedgerEntry> rebuilt = LedgerRebuilder.fromHistoryJson(history);
+      // Every run of a continue-as-new chain: the query only knows the latest run's entries.
+      RunChain chain = session.chain(workflowId);
+      List<LedgerEntry> rebuilt = chain.ledger();
       TemporalSession.Answer<LedgerView> query =
           session.query(workflowId, "ledger", LedgerView.class);
       check =
           LedgerCheck.of(rebuilt, query, result)
-              .withUnmatched(LedgerGaps.of(history, workflowId, rebuilt).describe());
+              .withRuns(chain.runs().size())
+              .withUnmatched(chain.gaps().describe());
       // A running run may write entries between the two reads: read both again before judging.
       if (check.ok() || !TemporalSession.running(session.describe(workflowId))) {
         break;
@@ -43,9 +44,9 @@ final class LedgerReport {
     return check;
   }
 
-  /** The ledger entries in {@code workflowId}'s history; empty when it has no history. */
+  /** The ledger entries of {@code workflowId}'s whole chain of runs. */
   static List<LedgerEntry> rebuild(TemporalSession session, String workflowId) {
-    return LedgerRebuilder.fromHistoryJson(session.historyJson(workflowId));
+    return session.chain(workflowId).ledger();
   }
 
   /** The ledger of a nested driver's node, or nothing when its history cannot be read. */

@@ -1,6 +1,7 @@
 package dev.tally.cli;
 
 import dev.tally.ledger.Budget;
+import dev.tally.ledger.EarlierRuns;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerTotals;
 import dev.tally.ledger.PoolReadout;
@@ -203,7 +204,8 @@ final class RunView {
 
   private static String driverSummary(String nodeId, List<LedgerEntry> entries) {
     int turns = 0;
-    Spend driver = Spend.ZERO;
+    // Entries read from one continued run alone: the runs before it count as their carried sum.
+    Spend driver = EarlierRuns.totals(entries).driverInference();
     for (LedgerEntry e : entries) {
       if (e instanceof LedgerEntry.Metered m && nodeId.equals(m.id())) {
         turns++;
@@ -212,7 +214,9 @@ final class RunView {
     }
     return "driver: "
         + turns
-        + (turns == 1 ? " turn, " : " turns, ")
+        + (turns == 1 ? " turn" : " turns")
+        + (EarlierRuns.any(entries) ? " in this run (earlier runs carried)" : "")
+        + ", "
         + Money.tokens(driver)
         + " tokens, "
         + Money.usd(driver);
@@ -306,6 +310,30 @@ final class RunView {
             tokenCell(c.spent(), c.spent().outputTokens()),
             Money.usd(c.spent()),
             c.reason());
+      } else if (e instanceof LedgerEntry.Carried c) {
+        // Totals so far, not spend of this row: the cells stay empty so no column double-counts.
+        t.row(
+            n,
+            c.kind(),
+            c.seq(),
+            relative(runId, c.id()),
+            "",
+            "",
+            "",
+            "continued-as-new from run "
+                + c.fromRunId()
+                + " · so far "
+                + spendLine(c.totals().spentTotal()));
+      } else if (e instanceof LedgerEntry.Raised r) {
+        t.row(
+            n,
+            r.kind(),
+            r.seq(),
+            relative(runId, r.id()),
+            "",
+            "",
+            "",
+            "ceilings now " + budgetText(r.budget()));
       }
     }
     List<String> out = new ArrayList<>(t.lines());

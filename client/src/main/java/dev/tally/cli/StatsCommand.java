@@ -42,7 +42,7 @@ final class StatsCommand extends TallyCommand {
           continue;
         }
         String id = info.getExecution().getWorkflowId();
-        String json = session.client().fetchHistory(id).toJson(false);
+        RunHistory history = session.chain(id).history();
         if (DelegationWorkflow.TYPE.equals(info.getType().getName())) {
           // Delegations are counted apart: their ledger is harness turns, not a driver's.
           DelegationStatus state = DelegationRows.state(session, id);
@@ -52,11 +52,11 @@ final class StatsCommand extends TallyCommand {
                   state.profile(),
                   state.status(),
                   state.error() == null ? null : state.error().kind(),
-                  RunHistory.parse(json).ledger(),
+                  history.ledger(),
                   state.feedback() == null ? 0 : state.feedback().size()));
           continue;
         }
-        runs.add(RunStats.Run.fromHistory(id, RunHistory.parse(json)));
+        runs.add(RunStats.Run.fromHistory(id, history));
       }
       RunStats stats = RunStats.of(runs);
       ObjectNode doc = Json.CANONICAL.valueToTree(stats);

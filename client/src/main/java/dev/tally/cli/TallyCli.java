@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       WatchCommand.class,
       CancelCommand.class,
+      RaiseCommand.class,
       FeedbackCommand.class,
       LedgerCommand.class,
       HistoryCommand.class,

@@ -7,7 +7,9 @@ import dev.tally.delegate.DelegationSubmitter;
 import dev.tally.delegate.DelegationWorkflow;
 import dev.tally.delegate.Submission;
 import dev.tally.feedback.FeedbackRecorder;
+import dev.tally.json.Json;
 import dev.tally.ledger.Budget;
+import dev.tally.ledger.PoolReadout;
 import dev.tally.mcp.Problem;
 import dev.tally.mcp.TallyBackend;
 import dev.tally.mcp.ToolFailure;
@@ -236,15 +238,19 @@ final class TemporalBackend implements TallyBackend, AutoCloseable {
                     null);
             r =
                 new RunRequest(
-                    r.task(),
-                    r.budget(),
-                    perWorker,
-                    r.maxTurns(),
-                    r.maxDepth(),
-                    r.maxLiveWorkers(),
-                    r.driver(),
-                    r.workerProfiles(),
-                    r.evalRun());
+                        r.task(),
+                        r.budget(),
+                        perWorker,
+                        r.maxTurns(),
+                        r.maxDepth(),
+                        r.maxLiveWorkers(),
+                        r.driver(),
+                        r.workerProfiles(),
+                        r.evalRun())
+                    .withLongRun(
+                        request.onBudgetExhausted(),
+                        request.pauseTimeoutMs(),
+                        request.continueAsNewAfterEvents());
           }
           List<String> rules = RunRequestRules.problems(r);
           if (!rules.isEmpty()) {
@@ -277,7 +283,7 @@ final class TemporalBackend implements TallyBackend, AutoCloseable {
           }
           LedgerCheck ledger = LedgerReport.check(s, runId);
           Map<String, Object> l = new LinkedHashMap<>();
-          l.put("entries", ledger.entries());
+          l.put("entries", LedgerJson.entries(ledger.entries()));
           l.put("totals", ledger.totals());
           l.put("consistent", ledger.ok());
           doc.put("ledger", l);
@@ -303,15 +309,24 @@ final class TemporalBackend implements TallyBackend, AutoCloseable {
     return call(
         () -> {
           describe(runId, SupervisedRunWorkflow.TYPE);
-          // SupervisedRun has no raiseBudget update yet (SPEC §8, not built): say so rather than
-          // send an update the workflow would reject as unknown.
-          throw new ToolFailure(
-              ToolFailure.UNSUPPORTED,
-              "run_raise_budget: run '"
-                  + runId
-                  + "' does not support raising its budget: this Tally's SupervisedRun has no"
-                  + " raiseBudget update yet. Its ceilings stay as started; to get more, let it"
-                  + " end (or run_cancel it) and supervise again with a larger budget");
+          Budget ceilings = Json.CANONICAL.convertValue(raise, Budget.class);
+          PoolReadout pool;
+          try {
+            pool = RaiseUpdate.send(session(), runId, ceilings);
+          } catch (RaiseUpdate.Rejected e) {
+            // The run's validator names the field, the current ceiling and the spend.
+            throw new ToolFailure(
+                ToolFailure.INVALID_ARGUMENTS,
+                "run_raise_budget: refused by run '" + runId + "': " + e.getMessage());
+          } catch (RaiseUpdate.Closed e) {
+            throw new ToolFailure(ToolFailure.WRONG_STATE, "run_raise_budget: " + e.getMessage());
+          }
+          Map<String, Object> out = new LinkedHashMap<>();
+          out.put("runId", runId);
+          out.put("raised", ceilings);
+          out.put("pool", pool);
+          out.put("next", "call run_status to follow it; a paused run has resumed");
+          return out;
         });
   }
 

@@ -1,5 +1,7 @@
 package dev.tally.cli;
 
+import dev.tally.export.HistorySource;
+import dev.tally.export.RunChain;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunResult;
 import dev.tally.supervise.SupervisedRunWorkflow;
@@ -276,6 +278,11 @@ final class TemporalSession implements AutoCloseable {
   /** The full history as Temporal's JSON (the format of {@code temporal workflow show -o json}). */
   String historyJson(String workflowId) {
     return client().fetchHistory(workflowId).toJson(true);
+  }
+
+  /** Every run of the workflow's latest continue-as-new chain, first run first. */
+  RunChain chain(String workflowId) {
+    return RunChain.read(HistorySource.of(client()), workflowId);
   }
 
   void signal(String workflowId, String signal, Object argument) {

@@ -5,6 +5,7 @@ import static dev.tally.mcp.InputSchema.Field.required;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.ledger.Budget;
+import dev.tally.ledger.BudgetRules;
 import dev.tally.supervise.RunRequest;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -68,10 +69,23 @@ final class RunTools {
                     + "; 0 = no cap, the budget still bounds the run)."),
             optional(
                 "onBudgetExhausted",
-                InputSchema.oneOf("end", "pause"),
+                InputSchema.oneOf(RunRequest.END, RunRequest.PAUSE),
                 "What happens when the budget runs out: end (default) returns the best result"
-                    + " so far; pause waits for run_raise_budget (not offered by this server"
-                    + " yet: it answers with an error)."));
+                    + " so far; pause keeps the run and its work, shows phase paused in"
+                    + " run_status, and waits for run_raise_budget, run_cancel or"
+                    + " pauseTimeoutMs."),
+            optional(
+                "pauseTimeoutMs",
+                InputSchema.integer(1, BudgetRules.MAX_DEADLINE_MS),
+                "How long a paused run waits for a raise before it ends as end would have"
+                    + " (default 24 h)."),
+            optional(
+                "continueAsNewAfterEvents",
+                InputSchema.integer(RunRequest.MIN_CONTINUE_AS_NEW_AFTER_EVENTS, UNBOUNDED),
+                "History length after which the run continues-as-new at its next safe point"
+                    + " (default "
+                    + RunRequest.DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS
+                    + "). Nothing changes for callers: same runId, same ledger."));
     return new TallyTool(
         "supervise",
         "Start a supervised run",
@@ -121,8 +135,9 @@ final class RunTools {
         "run_raise_budget",
         "Raise a run's budget",
         "Raise the ceilings of a running supervised run (raise only; a paused run resumes)."
-            + " Returns the new budget pool. When the run's workflow does not offer raising, the"
-            + " answer is an error saying so.",
+            + " Returns the new budget pool. A value at or below the current ceiling, a dollar cap"
+            + " on a run started without one, or a run that has ended is refused with an error"
+            + " naming the field, the current ceiling and the spend.",
         input,
         false,
         false,
@@ -158,25 +173,24 @@ final class RunTools {
   }
 
   private Object start(JsonNode args) {
-    if ("pause".equals(DelegationTools.text(args, "onBudgetExhausted"))) {
-      throw new ToolFailure(
-          ToolFailure.UNSUPPORTED,
-          "supervise: onBudgetExhausted: expected end, got \"pause\": this Tally's supervised"
-              + " runs cannot pause at budget yet; use end (the default), or run_cancel and"
-              + " supervise again with a larger budget");
-    }
     Integer maxTurns = args.hasNonNull("maxTurns") ? args.get("maxTurns").asInt() : null;
     RunRequest request =
         new RunRequest(
-            args.get("task").deepCopy(),
-            budget(args.get("budget")),
-            args.hasNonNull("perWorker") ? budget(args.get("perWorker")) : null,
-            maxTurns,
-            null,
-            null,
-            null,
-            null,
-            null);
+                args.get("task").deepCopy(),
+                budget(args.get("budget")),
+                args.hasNonNull("perWorker") ? budget(args.get("perWorker")) : null,
+                maxTurns,
+                null,
+                null,
+                null,
+                null,
+                null)
+            .withLongRun(
+                DelegationTools.text(args, "onBudgetExhausted"),
+                args.hasNonNull("pauseTimeoutMs") ? args.get("pauseTimeoutMs").asLong() : null,
+                args.hasNonNull("continueAsNewAfterEvents")
+                    ? args.get("continueAsNewAfterEvents").asInt()
+                    : null);
     String runId = backend.startRun(request);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("runId", runId);
@@ -196,7 +210,12 @@ final class RunTools {
     Map<String, Object> raise = new LinkedHashMap<>();
     for (String f : List.of("maxTokens", "maxUsd", "maxIterations", "deadlineMs")) {
       if (args.hasNonNull(f)) {
-        raise.put(f, args.get(f).numberValue());
+        // Dollars as the decimal the caller wrote, never through a binary double.
+        raise.put(
+            f,
+            "maxUsd".equals(f)
+                ? new BigDecimal(args.get(f).asText())
+                : (Object) args.get(f).longValue());
       }
     }
     if (raise.isEmpty()) {

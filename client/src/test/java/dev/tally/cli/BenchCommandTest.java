@@ -62,6 +62,51 @@ class BenchCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(r.errLines()).hasSize(1);
-    assertThat(r.err()).contains("expected history or overhead, got 'latency'");
+    assertThat(r.err()).contains("expected history, overhead or long, got 'latency'");
+  }
+
+  @Test
+  void benchLong_runThroughSeveralContinuesAsNew_reportsTheChainAndAnExactLedger() {
+    Cli.Result r =
+        Cli.run(
+            Map.of(),
+            "bench",
+            "long",
+            "--turns",
+            "1200",
+            "--continue-as-new-after-events",
+            "500",
+            "--json");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode doc = Json.parse(r.out());
+    JsonNode result = doc.path("result");
+    assertThat(result.path("turns").asInt()).isEqualTo(1200);
+    assertThat(result.path("runs").asInt()).isGreaterThan(3);
+    // Each run continues at its first safe point past 500 events: no history grows far beyond.
+    assertThat(result.path("largestHistoryEvents").asInt()).isBetween(500, 600);
+    assertThat(result.path("largestHistoryBytes").asLong()).isPositive();
+    assertThat(result.path("ledgerUnbroken").asBoolean()).isTrue();
+    assertThat(doc.path("rebuiltEqualsSpentTotal").asBoolean()).isTrue();
+    assertThat(doc.path("spentTotalEqualsBilled").asBoolean()).isTrue();
+    assertThat(result.at("/billed/calls").asInt()).isEqualTo(1200 + LongBenchWorkers.COUNT);
+    assertThat(doc.path("endToStartRatio").asDouble()).isPositive();
+    assertThat(result.path("startRouterMs").asDouble()).isPositive();
+    assertThat(result.path("endRouterMs").asDouble()).isPositive();
+    assertThat(doc.path("outsideRouterEndToStartRatio").asDouble()).isPositive();
+  }
+
+  @Test
+  void benchLong_thresholdBelowTheMinimum_usageError() {
+    Cli.Result r =
+        Cli.run(Map.of(), "bench", "long", "--turns", "10", "--continue-as-new-after-events", "10");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("--continue-as-new-after-events: expected an integer >= 500");
+  }
+
+  /** The chat workers the long bench's scripted driver spawns, each one billed call. */
+  private static final class LongBenchWorkers {
+    static final int COUNT = dev.tally.cli.bench.LongBench.WORKERS;
   }
 }

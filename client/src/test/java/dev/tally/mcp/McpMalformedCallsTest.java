@@ -218,9 +218,19 @@ class McpMalformedCallsTest {
             "budget.maxTokens: expected an integer >= 1, got -5"),
         row(
             "supervise",
-            "{\"task\":\"t\",\"budget\":{\"maxTokens\":100,\"maxIterations\":1},\"onBudgetExhausted\":\"pause\"}",
-            "unsupported",
-            "onBudgetExhausted: expected end, got \"pause\""),
+            "{\"task\":\"t\",\"budget\":{\"maxTokens\":100,\"maxIterations\":1},\"onBudgetExhausted\":\"wait\"}",
+            "invalid-arguments",
+            "onBudgetExhausted: expected one of [end, pause], got \"wait\""),
+        row(
+            "supervise",
+            "{\"task\":\"t\",\"budget\":{\"maxTokens\":100,\"maxIterations\":1},\"continueAsNewAfterEvents\":100}",
+            "invalid-arguments",
+            "continueAsNewAfterEvents: expected an integer >= 500, got 100"),
+        row(
+            "supervise",
+            "{\"task\":\"t\",\"budget\":{\"maxTokens\":100,\"maxIterations\":1},\"pauseTimeoutMs\":0}",
+            "invalid-arguments",
+            "pauseTimeoutMs: expected an integer in 1..315360000000, got 0"),
         row(
             "supervise",
             "{\"task\":[1,2],\"budget\":{\"maxTokens\":100,\"maxIterations\":1}}",
@@ -240,7 +250,17 @@ class McpMalformedCallsTest {
             "run_raise_budget",
             "{\"runId\":\"run-x\"}",
             "invalid-arguments",
-            "at least one new ceiling"));
+            "at least one new ceiling"),
+        row(
+            "run_raise_budget",
+            "{\"runId\":\"run-nosuchrun\",\"maxTokens\":5000}",
+            "unknown-id",
+            "no delegation or run with id 'run-nosuchrun'"),
+        row(
+            "run_raise_budget",
+            "{\"runId\":\"run-x\",\"maxUsd\":-1}",
+            "invalid-arguments",
+            "maxUsd: expected a number"));
   }
 
   private static String feedback(String ref, String score, String by, String kind) {

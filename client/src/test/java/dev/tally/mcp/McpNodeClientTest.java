@@ -79,6 +79,11 @@ class McpNodeClientTest {
     assertThat(seen.path("strictSchemas").asBoolean()).isTrue();
     assertThat(seen.path("variantsRange").toString()).isEqualTo("[1,8]");
     assertThat(seen.path("delegateCodeRequired").toString()).isEqualTo("[\"goal\",\"repoRoot\"]");
+    assertThat(seen.path("superviseFields").toString())
+        .contains("\"onBudgetExhausted\"", "\"pauseTimeoutMs\"", "\"continueAsNewAfterEvents\"");
+    assertThat(seen.path("onBudgetExhausted").toString()).isEqualTo("[\"end\",\"pause\"]");
+    assertThat(seen.path("raiseFields").toString())
+        .isEqualTo("[\"runId\",\"maxTokens\",\"maxUsd\",\"maxIterations\",\"deadlineMs\"]");
     assertThat(seen.path("submitIsError").asBoolean()).isFalse();
     assertThat(seen.path("textMatchesStructured").asBoolean()).isTrue();
     assertThat(seen.at("/submitted/reused").asBoolean()).isFalse();

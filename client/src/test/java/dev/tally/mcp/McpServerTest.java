@@ -343,9 +343,70 @@ class McpServerTest {
       CallToolResult raise =
           call(client, "run_raise_budget", Map.of("runId", runId, "maxTokens", 120000));
       assertThat(raise.isError()).isTrue();
-      assertThat(text(raise)).contains("does not support raising");
+      assertThat(text(raise)).contains("already ended").contains(runId);
+      assertThat(
+              Json.CANONICAL
+                  .valueToTree(raise.structuredContent())
+                  .path("error")
+                  .path("kind")
+                  .asText())
+          .isEqualTo("wrong-state");
       JsonNode cancel = ok(call(client, "run_cancel", Map.of("runId", runId)));
       assertThat(cancel.path("cancelled").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
+  void runRaiseBudget_pausedRun_refusalNamesTheFieldThenTheRaiseResumesItToAWinner()
+      throws Exception {
+    try (McpSyncClient client = stdio()) {
+      JsonNode started =
+          ok(
+              call(
+                  client,
+                  "supervise",
+                  Map.of(
+                      "task",
+                      "mcp pause",
+                      "budget",
+                      Map.of("maxTokens", 60000, "maxIterations", 1),
+                      "onBudgetExhausted",
+                      "pause",
+                      "pauseTimeoutMs",
+                      600000)));
+      String runId = started.path("runId").asText();
+      JsonNode s = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      do {
+        Thread.sleep(200);
+        s = ok(call(client, "run_status", Map.of("runId", runId)));
+      } while (!s.at("/status/phase").asText().equals("paused") && System.nanoTime() < deadline);
+      assertThat(s.at("/status/phase").asText()).as(s.toString()).isEqualTo("paused");
+
+      CallToolResult lower =
+          call(client, "run_raise_budget", Map.of("runId", runId, "maxIterations", 1));
+      assertThat(lower.isError()).isTrue();
+      assertThat(text(lower))
+          .contains("maxIterations: expected more than the current ceiling 1 (spent 1), got 1");
+      assertThat(
+              Json.CANONICAL
+                  .valueToTree(lower.structuredContent())
+                  .path("error")
+                  .path("kind")
+                  .asText())
+          .isEqualTo("invalid-arguments");
+
+      JsonNode raised =
+          ok(call(client, "run_raise_budget", Map.of("runId", runId, "maxIterations", 5)));
+      assertThat(raised.at("/pool/iterationsLeft").asLong()).isEqualTo(4);
+      deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      do {
+        Thread.sleep(200);
+        s = ok(call(client, "run_status", Map.of("runId", runId)));
+      } while (s.path("temporalStatus").asText().equals("RUNNING") && System.nanoTime() < deadline);
+      assertThat(s.at("/result/kind").asText()).as(s.toString()).isEqualTo("WINNER");
+      assertThat(s.at("/ledger/consistent").asBoolean()).isTrue();
+      assertThat(s.at("/ledger/entries").findValuesAsText("kind")).contains("raised");
     }
   }
 

@@ -7,6 +7,7 @@ import dev.tally.json.Json;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerEntry;
 import dev.tally.ledger.LedgerTotals;
+import dev.tally.ledger.MeterEntries;
 import dev.tally.ledger.Spend;
 import dev.tally.supervise.DriverSettings;
 import dev.tally.supervise.RunRequest;
@@ -28,7 +29,13 @@ import java.util.TreeMap;
  * A run's lifecycle as JSON Lines, derived from its Temporal history alone: {@code run-started},
  * one {@code turn} per driver turn with the budget as it stood after it, {@code dispatch} per
  * spawned worker, {@code settlement} per settled or cancelled worker, {@code rehomed} per nested
- * driver's inference, and {@code run-ended}.
+ * driver's inference, {@code continued} where a run of a continue-as-new chain begins, {@code
+ * raised} per {@code raiseBudget}, and {@code run-ended}.
+ *
+ * <p>A workflow that continued-as-new is exported as its whole chain ({@link RunChain}): one {@code
+ * run-started}, the records of every run in order, one {@code run-ended}. A single continued run's
+ * history exported alone starts from its {@code carried} totals, so its budget snapshots and {@code
+ * ledgerTotal} are still the whole workflow's.
  *
  * <p>Nothing leaves unless its field is on the allow-list of its record ({@link #ALLOWED}): task
  * text, outputs, prompts and tool arguments never do. Inputs appear only as {@code sha256:} hashes
@@ -103,6 +110,10 @@ public final class HistoryExport {
               "budget"),
           "rehomed",
           Set.of("record", "runId", "at", "workerId", "model", "turns", "spend", "seq", "budget"),
+          "continued",
+          Set.of("record", "runId", "at", "fromRunId", "carriedTotal", "seq", "budget"),
+          "raised",
+          Set.of("record", "runId", "at", "ceilings", "seq", "budget"),
           "run-ended",
           Set.of(
               "record",
@@ -126,8 +137,13 @@ public final class HistoryExport {
 
   /** The lifecycle records of {@code runId}'s history, one JSON object per line, in order. */
   public static String toJsonl(String runId, String historyJson) {
+    return toJsonl(RunChain.of(runId, List.of(historyJson)));
+  }
+
+  /** The lifecycle records of a whole continue-as-new chain, one JSON object per line. */
+  public static String toJsonl(RunChain chain) {
     StringBuilder out = new StringBuilder();
-    for (ObjectNode record : records(runId, historyJson)) {
+    for (ObjectNode record : records(chain)) {
       out.append(Json.canonical(record)).append('\n');
     }
     return out.toString();
@@ -135,8 +151,12 @@ public final class HistoryExport {
 
   /** The lifecycle records of {@code runId}'s history, in order. */
   public static List<ObjectNode> records(String runId, String historyJson) {
-    RunHistory history = RunHistory.parse(historyJson);
-    return new Walk(runId, history).run();
+    return records(RunChain.of(runId, List.of(historyJson)));
+  }
+
+  /** The lifecycle records of a whole continue-as-new chain, in order. */
+  public static List<ObjectNode> records(RunChain chain) {
+    return new Walk(chain.workflowId(), chain).run();
   }
 
   /** {@code sha256:<hex>} of {@code value}'s canonical JSON; deterministic across exports. */
@@ -150,46 +170,33 @@ public final class HistoryExport {
   /** One pass over a history, in event order. */
   private static final class Walk {
     private final String runId;
+    private final RunChain chain;
     private final RunHistory history;
     private final List<ObjectNode> out = new ArrayList<>();
-    private final Map<Long, ObjectNode> turnsByScheduledId = new HashMap<>();
+    // Event ids start again in every run of a chain: this map is per run.
+    private Map<Long, ObjectNode> turnsByScheduledId = new HashMap<>();
     private final Map<Integer, ObjectNode> turns = new TreeMap<>();
     private final Set<Integer> emittedTurns = new HashSet<>();
     private final Map<String, JsonNode> childTasks = new HashMap<>();
     private final Set<String> ledgerKeys = new HashSet<>();
     private final Map<String, Budget> open = new LinkedHashMap<>();
-    private final Budget root;
+    private Budget root;
     private Spend committed = Spend.ZERO;
 
-    Walk(String runId, RunHistory history) {
+    Walk(String runId, RunChain chain) {
       this.runId = runId;
-      this.history = history;
+      this.chain = chain;
+      this.history = chain.history();
       RunRequest request = safeRequest(history);
       this.root = request == null ? null : request.budget();
     }
 
     List<ObjectNode> run() {
       out.add(started());
-      for (JsonNode e : history.events()) {
-        JsonNode a;
-        if ((a = e.get("activityTaskScheduledEventAttributes")) != null) {
-          scheduled(e, a);
-        } else if ((a = e.get("activityTaskCompletedEventAttributes")) != null) {
-          ObjectNode turn = turnsByScheduledId.get(a.path("scheduledEventId").asLong());
-          if (turn != null) {
-            completed(turn, a);
-          }
-        } else if ((a = e.get("activityTaskFailedEventAttributes")) != null) {
-          failed(e, turnsByScheduledId.get(a.path("scheduledEventId").asLong()), a);
-        } else if ((a = e.get("activityTaskTimedOutEventAttributes")) != null) {
-          failed(e, turnsByScheduledId.get(a.path("scheduledEventId").asLong()), a);
-        } else if ((a = e.get("startChildWorkflowExecutionInitiatedEventAttributes")) != null) {
-          JsonNode assignment = RunHistory.firstPayload(a.path("input"));
-          if (assignment != null) {
-            childTasks.put(a.path("workflowId").asText(), assignment.get("task"));
-          }
-        } else if ((a = e.get("markerRecordedEventAttributes")) != null) {
-          meter(e, a);
+      for (RunChain.Run run : chain.runs()) {
+        turnsByScheduledId = new HashMap<>();
+        for (JsonNode e : run.events()) {
+          event(e);
         }
       }
       // A failed turn with nothing metered has no ledger entry to hang on: report it at the end.
@@ -205,6 +212,31 @@ public final class HistoryExport {
         Redactor.scrub(record);
       }
       return out;
+    }
+
+    private void event(JsonNode e) {
+      JsonNode a;
+      if ((a = e.get("activityTaskScheduledEventAttributes")) != null) {
+        scheduled(e, a);
+      } else if ((a = e.get("activityTaskCompletedEventAttributes")) != null) {
+        ObjectNode turn = turnsByScheduledId.get(a.path("scheduledEventId").asLong());
+        if (turn != null) {
+          completed(turn, a);
+        }
+      } else if ((a = e.get("activityTaskFailedEventAttributes")) != null) {
+        failed(e, turnsByScheduledId.get(a.path("scheduledEventId").asLong()), a);
+      } else if ((a = e.get("activityTaskTimedOutEventAttributes")) != null) {
+        failed(e, turnsByScheduledId.get(a.path("scheduledEventId").asLong()), a);
+      } else if ((a = e.get("startChildWorkflowExecutionInitiatedEventAttributes")) != null) {
+        JsonNode assignment = RunHistory.firstPayload(a.path("input"));
+        if (assignment != null) {
+          childTasks.put(a.path("workflowId").asText(), assignment.get("task"));
+        }
+      }
+      for (MeterEntries.Found found : MeterEntries.newIn(e, ledgerKeys)) {
+        apply(found.entry());
+        ledgerRecord(found.entry(), RunHistory.timeMs(e));
+      }
     }
 
     private ObjectNode started() {
@@ -275,29 +307,6 @@ public final class HistoryExport {
       turn.putObject("error").put("type", type).put("message", f.path("message").asText(""));
     }
 
-    private void meter(JsonNode e, JsonNode a) {
-      if (!"LocalActivity".equals(a.path("markerName").asText())) {
-        return;
-      }
-      JsonNode type = RunHistory.firstPayload(a.path("details").path("type"));
-      if (type == null || !"Meter".equals(type.asText())) {
-        return;
-      }
-      JsonNode batch = RunHistory.firstPayload(a.path("details").path("input"));
-      if (batch == null) {
-        return;
-      }
-      String batchRun = batch.path("runId").asText();
-      for (JsonNode raw : batch.path("entries")) {
-        LedgerEntry entry = Json.convert(raw, LedgerEntry.class);
-        if (!ledgerKeys.add(entry.key(batchRun))) {
-          continue;
-        }
-        apply(entry);
-        ledgerRecord(entry, RunHistory.timeMs(e));
-      }
-    }
-
     private void apply(LedgerEntry entry) {
       if (entry instanceof LedgerEntry.Spawned s) {
         open.put(s.id(), s.budget());
@@ -309,6 +318,12 @@ public final class HistoryExport {
         committed = committed.plus(c.spent());
       } else if (entry instanceof LedgerEntry.Metered m) {
         committed = committed.plus(m.spend());
+      } else if (entry instanceof LedgerEntry.Carried c) {
+        // The whole workflow's spend so far: equal to the sum already walked when the chain was
+        // read from its first run, and the only trace of it when one continued run is read alone.
+        committed = c.totals().spentTotal();
+      } else if (entry instanceof LedgerEntry.Raised r) {
+        root = r.budget();
       }
     }
 
@@ -352,6 +367,19 @@ public final class HistoryExport {
         r.put("reason", c.reason());
         putDuration(r, c.id());
         r.put("seq", c.seq());
+        r.set("budget", snapshot());
+        out.add(r);
+      } else if (entry instanceof LedgerEntry.Carried c) {
+        ObjectNode r = record("continued", atMs);
+        r.put("fromRunId", c.fromRunId());
+        r.set("carriedTotal", spend(c.totals().spentTotal()));
+        r.put("seq", c.seq());
+        r.set("budget", snapshot());
+        out.add(r);
+      } else if (entry instanceof LedgerEntry.Raised raised) {
+        ObjectNode r = record("raised", atMs);
+        r.set("ceilings", Json.CANONICAL.valueToTree(raised.budget()));
+        r.put("seq", raised.seq());
         r.set("budget", snapshot());
         out.add(r);
       } else if (entry instanceof LedgerEntry.Metered m) {

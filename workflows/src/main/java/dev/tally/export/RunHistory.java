@@ -3,13 +3,14 @@ package dev.tally.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.json.Json;
 import dev.tally.ledger.LedgerEntry;
-import dev.tally.ledger.LedgerRebuilder;
+import dev.tally.ledger.MeterEntries;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,11 @@ public record RunHistory(
 
   /** Parses a history's JSON text. */
   public static RunHistory parse(String historyJson) {
-    JsonNode root = Json.parse(historyJson);
+    return parse(Json.parse(historyJson));
+  }
+
+  /** Parses a history's JSON, already read. */
+  public static RunHistory parse(JsonNode root) {
     JsonNode eventsNode = root.has("events") ? root.get("events") : root;
     if (!eventsNode.isArray() || eventsNode.isEmpty()) {
       throw new IllegalArgumentException(
@@ -144,9 +149,9 @@ public record RunHistory(
         closedAt = timeMs(e);
       }
     }
-    List<LedgerEntry> ledger = LedgerRebuilder.fromHistoryJson(historyJson);
+    List<LedgerEntry> ledger = MeterEntries.of(eventsNode, new HashSet<>());
     if (workflowId == null) {
-      workflowId = ledgerRunId(events);
+      workflowId = MeterEntries.firstRunId(eventsNode);
     }
     return new RunHistory(
         workflowId,
@@ -160,6 +165,51 @@ public record RunHistory(
         ledger,
         List.copyOf(events),
         workers);
+  }
+
+  /**
+   * One workflow read across its continue-as-new chain, first run first: its identity, input and
+   * start from the first run, its ending from the last, its workers from all of them, and the
+   * ledger of the whole chain (every entry once, in order). {@link #events} are every run's events
+   * one after the other; event ids start again at 1 in each run.
+   */
+  public static RunHistory ofChain(List<RunHistory> runs, List<LedgerEntry> chainLedger) {
+    if (runs.isEmpty()) {
+      throw new IllegalArgumentException("history chain: expected at least one run, got none");
+    }
+    if (runs.size() == 1) {
+      return runs.get(0);
+    }
+    RunHistory first = runs.get(0);
+    RunHistory last = runs.get(runs.size() - 1);
+    String workflowId = null;
+    List<JsonNode> events = new ArrayList<>();
+    Map<String, WorkerSpan> workers = new LinkedHashMap<>();
+    for (RunHistory run : runs) {
+      if (workflowId == null) {
+        workflowId = run.workflowId();
+      }
+      events.addAll(run.events());
+      run.workers().forEach((id, span) -> workers.merge(id, span, RunHistory::later));
+    }
+    return new RunHistory(
+        workflowId,
+        first.workflowType(),
+        first.input(),
+        first.startedAtMs(),
+        last.closedAtMs(),
+        last.status(),
+        last.result(),
+        last.failure(),
+        List.copyOf(chainLedger),
+        List.copyOf(events),
+        workers);
+  }
+
+  /** A worker seen by two runs: started in the earlier, closed (if at all) in the later. */
+  private static WorkerSpan later(WorkerSpan earlier, WorkerSpan later) {
+    return new WorkerSpan(
+        earlier.workflowId(), earlier.initiatedAtMs(), later.closedAtMs(), later.status());
   }
 
   /** The input as a {@link RunRequest}, or null when this is not a supervised run. */
@@ -299,24 +349,5 @@ public record RunHistory(
       }
     }
     throw new IllegalStateException("not a child close event");
-  }
-
-  /** The run id of the first {@code Meter} batch, which is the run's own node id. */
-  private static String ledgerRunId(List<JsonNode> events) {
-    for (JsonNode e : events) {
-      JsonNode marker = e.get("markerRecordedEventAttributes");
-      if (marker == null) {
-        continue;
-      }
-      JsonNode details = marker.path("details");
-      JsonNode type = firstPayload(details.path("type"));
-      if (type != null && LedgerRebuilder.METER_TYPE.equals(type.asText())) {
-        JsonNode batch = firstPayload(details.path("input"));
-        if (batch != null && batch.hasNonNull("runId")) {
-          return batch.get("runId").asText();
-        }
-      }
-    }
-    return null;
   }
 }

@@ -1,7 +1,9 @@
 package dev.tally.export;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.tally.ledger.EarlierRuns;
 import dev.tally.ledger.LedgerEntry;
+import dev.tally.ledger.LedgerTotals;
 import dev.tally.ledger.Spend;
 import dev.tally.supervise.RunResult;
 import java.util.ArrayList;
@@ -19,7 +21,10 @@ import java.util.TreeMap;
  * exactly once: driver turns ({@code metered}) by their model under profile {@code driver}; settled
  * and cancelled workers by the profile they were spawned with. A worker's entries do not name its
  * model, so its cost appears under model {@value #UNATTRIBUTED}; a run given without its ledger
- * counts its whole {@code spentTotal} there.
+ * counts its whole {@code spentTotal} there. A continued run read without the runs before it counts
+ * their {@code carried} totals once, under model {@value #UNATTRIBUTED} (driver inference under
+ * profile {@code driver}, child work under {@value #UNATTRIBUTED}); a {@code carried} entry inside
+ * a whole chain counts nothing, since the entries before it already did.
  *
  * @param runs how many runs
  * @param byOutcome {@code WINNER}, {@code NO_WINNER}, or the workflow status of a run without a
@@ -104,6 +109,13 @@ public record RunStats(
       List<LedgerEntry> ledger, Map<String, Spend> byModel, Map<String, Spend> byProfile) {
     Map<String, String> profiles = new HashMap<>();
     Spend sum = Spend.ZERO;
+    if (EarlierRuns.any(ledger)) {
+      LedgerTotals earlier = EarlierRuns.totals(ledger);
+      add(byModel, UNATTRIBUTED, earlier.spentTotal());
+      add(byProfile, DRIVER, earlier.driverInference());
+      add(byProfile, UNATTRIBUTED, earlier.childWork());
+      sum = sum.plus(earlier.spentTotal());
+    }
     for (LedgerEntry e : ledger) {
       if (e instanceof LedgerEntry.Spawned s) {
         profiles.put(s.id(), s.profile());

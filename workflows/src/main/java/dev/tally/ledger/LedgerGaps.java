@@ -1,7 +1,6 @@
 package dev.tally.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tally.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,28 +32,41 @@ public record LedgerGaps(
 
   /** The gaps of run {@code runId}'s history, given the entries rebuilt from it. */
   public static LedgerGaps of(String historyJson, String runId, List<LedgerEntry> entries) {
+    return ofChain(List.of(MeterEntries.events(historyJson)), runId, entries);
+  }
+
+  /**
+   * The gaps of a continue-as-new chain: the events of each of its runs (first run first), given
+   * the entries rebuilt from all of them. Work is counted run by run (event ids start again in each
+   * run) and matched against the chain's entries; read from one continued run alone, that run's
+   * work is matched against its own entries, its {@code carried} entry standing for the rest.
+   */
+  public static LedgerGaps ofChain(
+      List<JsonNode> runsEvents, String runId, List<LedgerEntry> entries) {
     Objects.requireNonNull(runId, "runId");
-    JsonNode root = Json.parse(historyJson);
-    JsonNode events = root.has("events") ? root.get("events") : root;
-    List<Long> scheduled = new ArrayList<>();
     int completed = 0;
-    int closed = 0;
+    int inFlight = 0;
     int children = 0;
-    for (JsonNode e : events) {
-      JsonNode s = e.get("activityTaskScheduledEventAttributes");
-      if (s != null && ROUTER_CHAT_TYPE.equals(s.path("activityType").path("name").asText())) {
-        scheduled.add(e.path("eventId").asLong());
-      }
-      if (e.has("startChildWorkflowExecutionInitiatedEventAttributes")) {
-        children++;
-      }
-      Long of = closedActivity(e);
-      if (of != null && scheduled.contains(of)) {
-        closed++;
-        if (e.has("activityTaskCompletedEventAttributes")) {
-          completed++;
+    for (JsonNode events : runsEvents) {
+      List<Long> scheduled = new ArrayList<>();
+      int closed = 0;
+      for (JsonNode e : events) {
+        JsonNode s = e.get("activityTaskScheduledEventAttributes");
+        if (s != null && ROUTER_CHAT_TYPE.equals(s.path("activityType").path("name").asText())) {
+          scheduled.add(e.path("eventId").asLong());
+        }
+        if (e.has("startChildWorkflowExecutionInitiatedEventAttributes")) {
+          children++;
+        }
+        Long of = closedActivity(e);
+        if (of != null && scheduled.contains(of)) {
+          closed++;
+          if (e.has("activityTaskCompletedEventAttributes")) {
+            completed++;
+          }
         }
       }
+      inFlight += scheduled.size() - closed;
     }
     int metered = 0;
     int spawned = 0;
@@ -67,7 +79,7 @@ public record LedgerGaps(
         spawned++;
       }
     }
-    return new LedgerGaps(completed, scheduled.size() - closed, metered, children, spawned);
+    return new LedgerGaps(completed, inFlight, metered, children, spawned);
   }
 
   /** Whether every billed call and every spawn in the history is on the ledger. */

@@ -65,6 +65,21 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
         config);
   }
 
+  /**
+   * What the model is sent: the conversation, with a driver's budget line after the last message
+   * (its newest tool result or its task), where the model reads it last and a provider's prompt
+   * cache keeps everything before it. The line is never stored: the next turn carries a fresh one.
+   */
+  static List<ChatMessage> withBudgetLine(List<ChatMessage> conversation, String line) {
+    if (line == null || line.isBlank() || conversation.isEmpty()) {
+      return conversation;
+    }
+    List<ChatMessage> sent = new ArrayList<>(conversation);
+    int last = sent.size() - 1;
+    sent.set(last, sent.get(last).followedBy(line));
+    return sent;
+  }
+
   @Override
   public ChatTurnReply routerChat(ChatTurnRequest request) {
     Objects.requireNonNull(request, "request");
@@ -72,7 +87,8 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
     List<ToolSpec> tools = tools(request.toolset());
     List<ChatMessage> conversation = new ArrayList<>(conversations.load(request.conversationRef()));
     conversation.addAll(request.append());
-    Long maxTokens = CallAdmission.maxTokens(request, conversation, tools, catalog.price(model));
+    List<ChatMessage> sent = withBudgetLine(conversation, request.budgetLine());
+    Long maxTokens = CallAdmission.maxTokens(request, sent, tools, catalog.price(model));
     ActivityExecutionContext context = Activity.getExecutionContext();
     AttemptLog attempts = new AttemptLog(context);
     String key = idempotencyKey();
@@ -82,8 +98,7 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
             model,
             () ->
                 backend.complete(
-                    new ChatCall(
-                        model, conversation, tools, request.temperature(), key, maxTokens)),
+                    new ChatCall(model, sent, tools, request.temperature(), key, maxTokens)),
             this::receiptOf);
     ChatCompletion completion = redactor.redact(answered);
 

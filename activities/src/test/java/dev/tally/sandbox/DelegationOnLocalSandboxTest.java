@@ -1,6 +1,6 @@
 package dev.tally.sandbox;
 
-import static dev.tally.sandbox.Fixtures.awaitFile;
+import static dev.tally.sandbox.Fixtures.awaitContent;
 import static dev.tally.sandbox.Fixtures.harness;
 import static dev.tally.sandbox.Fixtures.running;
 import static dev.tally.sandbox.Fixtures.sh;
@@ -138,8 +138,7 @@ class DelegationOnLocalSandboxTest {
     start(env, worker, harness(script, "sleep", marker, null, null));
     Submission s =
         DelegationSubmitter.submit(client, worker.getTaskQueue(), coder("sleep forever"));
-    awaitFile(tmp.resolve("starts.log.child"));
-    long child = Long.parseLong(Files.readString(tmp.resolve("starts.log.child")).strip());
+    long child = Long.parseLong(awaitContent(tmp.resolve("starts.log.child")));
     assertThat(running(child)).isTrue();
 
     client

@@ -74,6 +74,18 @@ final class Fixtures {
     assertThat(file).as("file the harness writes").exists();
   }
 
+  /**
+   * The text the harness writes to {@code file}, once there is some: a shell creates the file
+   * before it writes, so a file that exists can still be empty for a moment.
+   */
+  static String awaitContent(Path file) throws InterruptedException, IOException {
+    awaitFile(file);
+    for (int i = 0; i < 600 && Files.readString(file).isBlank(); i++) {
+      Thread.sleep(50);
+    }
+    return Files.readString(file).strip();
+  }
+
   static List<String> starts(Path marker) throws IOException {
     return Files.exists(marker) ? Files.readAllLines(marker) : List.of();
   }

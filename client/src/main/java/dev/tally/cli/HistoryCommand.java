@@ -8,6 +8,7 @@ import dev.tally.supervise.SupervisedRunWorkflow;
 import dev.tally.visibility.TallySearchKeys;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
@@ -307,6 +308,11 @@ final class HistoryCommand extends TallyCommand {
 
   private boolean matches(WorkflowExecutionInfo i) {
     if (kind != null && !kind.equals(kindOf(i))) {
+      return false;
+    }
+    if (status == null
+        && i.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+      // A continue-as-new chain is one run: its current run stands for it.
       return false;
     }
     if (profile != null && !profile.equals(profileOf(i))) {

@@ -107,6 +107,27 @@ final class RunCommand extends TallyCommand {
       description = "Workflow id (default: run-<slug of the task>-<random>).")
   String id;
 
+  @Option(
+      names = "--on-budget-exhausted",
+      paramLabel = "end|pause",
+      description =
+          "What the run does when its pool or deadline runs out: end (default) or pause and wait"
+              + " for tally raise.")
+  String onBudgetExhausted;
+
+  @Option(
+      names = "--pause-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long a paused run waits for a raise before it ends (default: 24h).")
+  Duration pauseTimeout;
+
+  @Option(
+      names = "--continue-as-new-after-events",
+      paramLabel = "N",
+      description = "History length at which the run continues-as-new (default: 10000, min 500).")
+  Integer continueAsNewAfterEvents;
+
   @Option(names = "--wait", description = "Follow the run until it ends and print its outcome.")
   boolean wait;
 
@@ -153,7 +174,11 @@ final class RunCommand extends TallyCommand {
         model == null && workerModel == null ? null : new DriverSettings(model, workerModel, null);
     RunRequest request =
         new RunRequest(
-            TextNode.valueOf(task), budget, perWorker, maxTurns, null, null, driver, null, null);
+                TextNode.valueOf(task), budget, perWorker, maxTurns, null, null, driver, null, null)
+            .withLongRun(
+                onBudgetExhausted,
+                pauseTimeout == null ? null : pauseTimeout.toMillis(),
+                continueAsNewAfterEvents);
     List<String> problems = RunRequestRules.problems(request);
     if (!problems.isEmpty()) {
       throw new ParameterException(

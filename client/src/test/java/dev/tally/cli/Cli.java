@@ -12,14 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code tally} in-process, as {@code main} would, with output captured. */
-final class Cli {
+public final class Cli {
   /** Watchers poll quickly in tests; the run's pace is set by the server, not by this. */
   static final Duration POLL = Duration.ofMillis(100);
 
   private Cli() {}
 
   /** What one invocation printed and returned. */
-  record Result(int exitCode, String out, String err) {
+  public record Result(int exitCode, String out, String err) {
     List<String> errLines() {
       return err.isBlank() ? List.of() : Arrays.asList(err.strip().split("\\R"));
     }
@@ -85,7 +85,7 @@ final class Cli {
     return r;
   }
 
-  static Result run(Map<String, String> env, String... args) {
+  public static Result run(Map<String, String> env, String... args) {
     return run(env, StopSignal.manual(), args);
   }
 

@@ -70,6 +70,55 @@ class TallyCliTest {
   }
 
   @Test
+  void runLongRunFlags_reachTheRunRequest() {
+    Cli.Result r =
+        tally(
+            "run",
+            "--task",
+            TASK,
+            "--on-budget-exhausted",
+            "pause",
+            "--pause-timeout",
+            "90s",
+            "--continue-as-new-after-events",
+            "600",
+            "--wait",
+            "--json");
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.OK);
+    String id = json(r).get("workflowId").asText();
+    String input =
+        STACK
+            .stack()
+            .connection()
+            .client()
+            .fetchHistory(id)
+            .getEvents()
+            .get(0)
+            .getWorkflowExecutionStartedEventAttributes()
+            .getInput()
+            .getPayloads(0)
+            .getData()
+            .toStringUtf8();
+    JsonNode request = Json.parse(input);
+    assertThat(request.path("onBudgetExhausted").asText()).isEqualTo("pause");
+    assertThat(request.path("pauseTimeoutMs").asLong()).isEqualTo(90_000);
+    assertThat(request.path("continueAsNewAfterEvents").asInt()).isEqualTo(600);
+  }
+
+  @Test
+  void runBadLongRunFlags_usageErrorNamingTheField() {
+    Cli.Result bad = tally("run", "--task", TASK, "--on-budget-exhausted", "stop");
+    Cli.Result small = tally("run", "--task", TASK, "--continue-as-new-after-events", "10");
+
+    assertThat(bad.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(bad.err())
+        .contains("onBudgetExhausted: expected \"end\" or \"pause\", got \"stop\"");
+    assertThat(small.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(small.err()).contains("continueAsNewAfterEvents: expected an integer >= 500");
+  }
+
+  @Test
   void runWaitHuman_printsProgressAndOutcome() {
     Cli.Result r = tally("run", "--task", TASK, "--wait");
 

@@ -59,6 +59,14 @@ public final class EvalRunExport {
   }
 
   /**
+   * Takes over a run's export in the next run of its continue-as-new chain: {@code started} was
+   * posted by the first run, whose start instant the export keeps.
+   */
+  public void resumed(long firstStartedAtMs) {
+    startedAtMs = firstStartedAtMs;
+  }
+
+  /**
    * Posts {@code finished} or {@code errored} and waits for both posts to be done.
    *
    * @param workerDurationsMs how long each worker ran, by node id

@@ -16,7 +16,7 @@ import java.util.Objects;
  * start instant is passed in so the deadline never slides.
  */
 public final class BudgetPool {
-  private final Budget root;
+  private Budget root;
   private final long runStartedAtMs;
   private long freeTokens;
   private long reservedTokens;
@@ -211,6 +211,57 @@ public final class BudgetPool {
         committed.tokensKnown(),
         committed.usdKnown(),
         committed);
+  }
+
+  /**
+   * Raises the ceilings to {@code raised}: every channel's free amount grows by what its limit
+   * grew, so {@code limit == free + reserved + committed} still holds and nothing spent is re-paid.
+   * A deadline stays relative to the run's start.
+   *
+   * @throws IllegalArgumentException when a channel would go down, or dollars or a deadline would
+   *     appear where there were none (nothing changes)
+   */
+  public void raise(Budget raised) {
+    BudgetRules.require("raised budget", raised);
+    if (raised.tokens() < root.tokens() || raised.iterations() < root.iterations()) {
+      throw new IllegalArgumentException(
+          "raised budget: expected tokens and iterations at or above "
+              + root.tokens()
+              + " and "
+              + root.iterations()
+              + ", got "
+              + raised.tokens()
+              + " and "
+              + raised.iterations());
+    }
+    if (raised.usdCapped() != root.usdCapped()
+        || (root.usdCapped() && raised.maxUsd().compareTo(root.maxUsd()) < 0)) {
+      throw new IllegalArgumentException(
+          "raised budget: expected maxUsd at or above "
+              + root.maxUsd()
+              + ", got "
+              + raised.maxUsd());
+    }
+    if ((raised.deadlineMs() == null) != (root.deadlineMs() == null)
+        || (root.deadlineMs() != null && raised.deadlineMs() < root.deadlineMs())) {
+      throw new IllegalArgumentException(
+          "raised budget: expected deadlineMs at or above "
+              + root.deadlineMs()
+              + ", got "
+              + raised.deadlineMs());
+    }
+    freeTokens += raised.tokens() - root.tokens();
+    freeIterations += raised.iterations() - root.iterations();
+    if (root.usdCapped()) {
+      freeUsd = freeUsd.add(raised.maxUsd().subtract(root.maxUsd()));
+    }
+    root = raised;
+  }
+
+  /** The channels short of funding {@code want}, as a refused reservation would list them. */
+  public List<Shortfall> shortfallsFor(Budget want) {
+    Admission a = restore(snapshot()).reserve(want);
+    return a instanceof Admission.Refused r ? r.shortfalls() : List.of();
   }
 
   /** Whether this pool could fund {@code want} right now, without reserving it. */

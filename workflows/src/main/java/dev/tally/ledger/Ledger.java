@@ -19,9 +19,31 @@ public final class Ledger {
   private long spawnSeq;
   private long cursorSeq;
   private long meterSeq;
+  private long carrySeq;
+  private long raiseSeq;
 
   public Ledger(String runId) {
     this.runId = Objects.requireNonNull(runId, "runId");
+  }
+
+  /**
+   * The ledger of a run that continued-as-new: its counters go on where the previous run left them,
+   * and its first entry is {@code carried}, holding every total so far.
+   */
+  public static Ledger continued(LedgerState state, String fromRunId) {
+    Ledger l = new Ledger(state.runId());
+    l.spawnSeq = state.spawnSeq();
+    l.cursorSeq = state.cursorSeq();
+    l.meterSeq = state.meterSeq();
+    l.carrySeq = state.carrySeq();
+    l.raiseSeq = state.raiseSeq();
+    l.add(new LedgerEntry.Carried(state.runId(), fromRunId, state.totals(), ++l.carrySeq));
+    return l;
+  }
+
+  /** What a continued run needs of this ledger: the counters and the totals, not the entries. */
+  public LedgerState state() {
+    return new LedgerState(runId, spawnSeq, cursorSeq, meterSeq, carrySeq, raiseSeq, totals());
   }
 
   public String runId() {
@@ -72,6 +94,10 @@ public final class Ledger {
 
   public LedgerEntry.Cancelled cancelled(String id, String reason, Spend spent) {
     return add(new LedgerEntry.Cancelled(id, reason, spent, ++cursorSeq));
+  }
+
+  public LedgerEntry.Raised raised(Budget budget) {
+    return add(new LedgerEntry.Raised(runId, budget, ++raiseSeq));
   }
 
   /** Entries recorded since the last call, in order; the caller writes them to history. */

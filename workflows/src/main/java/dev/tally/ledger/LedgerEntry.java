@@ -15,7 +15,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = LedgerEntry.Spawned.class, name = "spawned"),
   @JsonSubTypes.Type(value = LedgerEntry.Settled.class, name = "settled"),
   @JsonSubTypes.Type(value = LedgerEntry.Metered.class, name = "metered"),
-  @JsonSubTypes.Type(value = LedgerEntry.Cancelled.class, name = "cancelled")
+  @JsonSubTypes.Type(value = LedgerEntry.Cancelled.class, name = "cancelled"),
+  @JsonSubTypes.Type(value = LedgerEntry.Carried.class, name = "carried"),
+  @JsonSubTypes.Type(value = LedgerEntry.Raised.class, name = "raised")
 })
 public sealed interface LedgerEntry {
 
@@ -98,6 +100,36 @@ public sealed interface LedgerEntry {
     @Override
     public String kind() {
       return "cancelled";
+    }
+  }
+
+  /**
+   * The first entry of a run that continued-as-new: the whole run's totals up to here, so this
+   * run's history read alone still rebuilds the totals, and the previous run to walk back to.
+   *
+   * @param fromRunId the Temporal run id of the run this one continued from
+   * @param seq 1 for the first continuation of a workflow, counting up along the chain
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Carried(String id, String fromRunId, LedgerTotals totals, long seq)
+      implements LedgerEntry {
+    @Override
+    public String kind() {
+      return "carried";
+    }
+  }
+
+  /**
+   * The root's ceilings were raised ({@code raiseBudget}): {@code budget} is the whole new root
+   * budget, every channel at or above what it was.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Raised(String id, Budget budget, long seq) implements LedgerEntry {
+    @Override
+    public String kind() {
+      return "raised";
     }
   }
 }

@@ -25,6 +25,9 @@ public record LedgerGaps(
     int childrenStarted,
     int spawnedEntries) {
 
+  /** The node a run's judge calls are metered on, after the run's id. */
+  public static final String JUDGE_NODE_SUFFIX = ":judge";
+
   /** The activity type of a router call. */
   public static final String ROUTER_CHAT_TYPE = "RouterChat";
 
@@ -56,7 +59,8 @@ public record LedgerGaps(
     int metered = 0;
     int spawned = 0;
     for (LedgerEntry entry : entries) {
-      if (entry instanceof LedgerEntry.Metered m && runId.equals(m.id())) {
+      if (entry instanceof LedgerEntry.Metered m
+          && (runId.equals(m.id()) || (runId + JUDGE_NODE_SUFFIX).equals(m.id()))) {
         metered++;
       }
       if (entry instanceof LedgerEntry.Spawned) {

@@ -33,4 +33,10 @@ public record ChatMessage(
   public static ChatMessage tool(String toolCallId, String name, String content) {
     return new ChatMessage("tool", content, null, toolCallId, name);
   }
+
+  /** This message with {@code line} after its text, on a paragraph of its own. */
+  public ChatMessage followedBy(String line) {
+    String text = content == null || content.isEmpty() ? line : content + "\n\n" + line;
+    return new ChatMessage(role, text, toolCalls, toolCallId, name);
+  }
 }

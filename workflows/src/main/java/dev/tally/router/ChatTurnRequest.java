@@ -25,6 +25,7 @@ import java.util.List;
  *     estimated input alone does not fit, and otherwise sets {@code max_tokens} to the rest. Null
  *     only from workflows started before call admission existed.
  * @param usdAllowance dollars this call may spend when its node caps dollars, else null
+ * @param budgetLine a driver turn's budget, as the model reads it (see {@link #withBudgetLine})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,10 +41,12 @@ public record ChatTurnRequest(
     String toolset,
     boolean usdCapped,
     Long tokenAllowance,
-    BigDecimal usdAllowance) {
+    BigDecimal usdAllowance,
+    String budgetLine) {
 
   public static final String DRIVER = "driver";
   public static final String WORKER = "worker";
+  public static final String JUDGE = "judge";
 
   public ChatTurnRequest {
     append = append == null ? List.of() : List.copyOf(append);
@@ -73,6 +76,7 @@ public record ChatTurnRequest(
         toolset,
         usdCapped,
         null,
+        null,
         null);
   }
 
@@ -90,6 +94,28 @@ public record ChatTurnRequest(
         toolset,
         usdCapped,
         tokens,
-        usd);
+        usd,
+        budgetLine);
+  }
+
+  /**
+   * The same request with the driver's budget line: sent to the model after the last message (so a
+   * provider's prompt cache keeps the prefix), never stored in the conversation.
+   */
+  public ChatTurnRequest withBudgetLine(String line) {
+    return new ChatTurnRequest(
+        runId,
+        nodeId,
+        turn,
+        role,
+        model,
+        temperature,
+        conversationRef,
+        append,
+        toolset,
+        usdCapped,
+        tokenAllowance,
+        usdAllowance,
+        line);
   }
 }

@@ -7,7 +7,6 @@ import dev.tally.router.ChatTurnRequest;
 import dev.tally.router.InputEstimate;
 import dev.tally.router.RouterChatActivities;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.Locale;
  * A leaf worker: one or more router calls without tools until it has a non-empty answer, each call
  * one iteration. It stops early when cancelled, reporting exactly what it spent.
  */
-final class ChatWorker {
+final class ChatWorker implements WorkerRun {
   static final String EMPTY_ANSWER_NUDGE = "Your answer was empty. Answer the task in plain text.";
 
   private final WorkerAssignment a;
@@ -34,14 +33,14 @@ final class ChatWorker {
     this.inbox = inbox;
   }
 
-  void steer(String instruction) {
+  @Override
+  public void steer(String instruction) {
     steering.add(instruction);
   }
 
-  WorkerOutcome run() {
-    boolean admission = Versions.callAdmission();
-    // Before call admission a worker always made one call, even on a zero-iteration ceiling.
-    long maxCalls = admission ? a.budget().iterations() : Math.max(1, a.budget().iterations());
+  @Override
+  public WorkerOutcome run() {
+    long maxCalls = a.budget().iterations();
     String refused = null;
     List<ChatMessage> append = new ArrayList<>();
     append.add(ChatMessage.system(Prompts.CHAT_WORKER));
@@ -49,13 +48,10 @@ final class ChatWorker {
     String ref = null;
     String answer = null;
     while (calls < maxCalls) {
-      if (stopRequested()) {
+      if (inbox.cancelled()) {
         return outcome(WorkerOutcome.CANCELLED, null, inbox.cancelReason, null);
       }
-      if (!admission && calls > 0 && spent.tokens() >= a.budget().tokens()) {
-        break;
-      }
-      if (admission && !canPayForACall()) {
+      if (!canPayForACall()) {
         refused = "ceiling spent after " + calls + " call(s): " + spentAgainstCeiling();
         break;
       }
@@ -65,13 +61,13 @@ final class ChatWorker {
       publishDetails(maxCalls);
       ChatTurnReply reply;
       try {
-        reply = call(ref, append, admission);
+        reply = call(ref, append);
       } catch (ActivityFailure failure) {
-        if (admission && CallRefusal.is(failure)) {
+        if (CallRefusal.is(failure)) {
           refused = CallRefusal.message(failure);
           break;
         }
-        if (admission && CancellableCall.cancelled(failure)) {
+        if (CancellableCall.cancelled(failure)) {
           // The call was sent and aborted: the router may have billed part of it, nobody knows.
           spent = spent.plus(Spend.unknown(1));
           calls++;
@@ -84,7 +80,7 @@ final class ChatWorker {
         }
         RunResult.ErrorInfo error = Supervisor.errorInfo(failure);
         lastError = error.type() + ": " + error.message();
-        Spend unpriced = FailedTurn.spendOf(failure, 1, admission);
+        Spend unpriced = FailedTurn.spendOf(failure, 1);
         if (unpriced != null) {
           spent = spent.plus(unpriced);
           calls++;
@@ -129,7 +125,7 @@ final class ChatWorker {
             : "");
   }
 
-  private ChatTurnReply call(String ref, List<ChatMessage> append, boolean admission) {
+  private ChatTurnReply call(String ref, List<ChatMessage> append) {
     DriverSettings d = a.run().driverOrDefault();
     ChatTurnRequest request =
         new ChatTurnRequest(
@@ -144,29 +140,20 @@ final class ChatWorker {
             null,
             a.usdCapped());
     ChatTurnRequest admitted =
-        admission
-            ? request.admitted(
-                a.budget().tokens() - spent.tokens(),
-                a.budget().usdCapped() ? a.budget().maxUsd().subtract(spent.usd()) : null)
-            : request;
+        request.admitted(
+            a.budget().tokens() - spent.tokens(),
+            a.budget().usdCapped() ? a.budget().maxUsd().subtract(spent.usd()) : null);
     RouterChatActivities router =
         Workflow.newActivityStub(
             RouterChatActivities.class,
             Policies.routerChat("worker call " + calls + " of " + a.nodeId()));
-    if (admission) {
-      return CancellableCall.run(router, admitted, () -> inbox.abortCalls);
-    }
-    ChatTurnReply[] reply = new ChatTurnReply[1];
-    // Detached so a cancel lets the call in flight finish: its cost is then known exactly.
-    Workflow.newDetachedCancellationScope(() -> reply[0] = router.routerChat(admitted)).run();
-    return reply[0];
+    return CancellableCall.run(router, admitted, () -> inbox.abortCalls);
   }
 
-  private boolean stopRequested() {
-    if (CancellationScope.current().isCancelRequested()) {
-      inbox.cancel(new CancelRequest("cancelled through Temporal"));
-    }
-    return inbox.cancelReason != null;
+  @Override
+  public void cancel() {
+    // The inbox holds the cancel; the loop sees it before its next call, and the call in flight
+    // is aborted through its heartbeat when the cancel asks for that.
   }
 
   private WorkerOutcome outcome(String status, String output, String reason, Boolean infra) {
@@ -196,7 +183,8 @@ final class ChatWorker {
             lastError == null ? "" : " · " + lastError));
   }
 
-  RunStatus status() {
+  @Override
+  public RunStatus status() {
     return new RunStatus(
         a.nodeId(),
         WorkerProfiles.CHAT,

@@ -9,8 +9,6 @@ import dev.tally.ledger.BudgetRules;
 import dev.tally.router.ToolCall;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * The driver's coordination tools. Every result, errors included, is data for the driver: a bad
@@ -20,31 +18,12 @@ final class CoordinationTools {
   /** Observed outputs are previews: the full text stays out of the conversation and history. */
   static final int OUTPUT_PREVIEW_CHARS = 2000;
 
+  private final RunState s;
   private final Crew crew;
-  private final Budget perWorker;
-  private final Supplier<Duration> untilDeadline;
-  private final BooleanSupplier interrupted;
-  private boolean stopped;
-  private String stopReason;
 
-  /**
-   * @param untilDeadline time left before the run's deadline, null when there is none
-   * @param interrupted true once the run is cancelled: a pending wait returns at once
-   */
-  CoordinationTools(
-      Crew crew, Budget perWorker, Supplier<Duration> untilDeadline, BooleanSupplier interrupted) {
+  CoordinationTools(RunState state, Crew crew) {
+    this.s = state;
     this.crew = crew;
-    this.perWorker = perWorker;
-    this.untilDeadline = untilDeadline;
-    this.interrupted = interrupted;
-  }
-
-  boolean stopped() {
-    return stopped;
-  }
-
-  String stopReason() {
-    return stopReason;
   }
 
   /** Runs one tool call and returns its result. */
@@ -84,7 +63,12 @@ final class CoordinationTools {
       }
       override = Json.convert(budgetNode, Budget.class);
     }
-    Budget budget = override == null ? perWorker : override.mergedOver(perWorker);
+    WorkerKind kind = WorkerKinds.named(profile);
+    Budget base =
+        kind == null || !s.drivers
+            ? s.request.perWorker()
+            : kind.defaultBudget(s.request.perWorker(), task, s.request);
+    Budget budget = override == null ? base : override.mergedOver(base);
     List<String> problems = BudgetRules.problems("budget", budget);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
@@ -95,31 +79,31 @@ final class CoordinationTools {
   }
 
   private JsonNode awaitEvent() {
-    if (crew.hasEvent()) {
-      return crew.nextEvent();
+    if (!s.events.isEmpty()) {
+      return s.events.pollFirst();
     }
-    if (crew.live().isEmpty()) {
+    if (s.live().isEmpty()) {
       return idle();
     }
     Duration wait = Policies.AWAIT_FENCE;
-    Duration left = untilDeadline.get();
+    Duration left = Deadlines.untilDeadline(s.pool);
     if (left != null && left.compareTo(wait) < 0) {
       wait = left.isNegative() ? Duration.ZERO : left;
     }
     Waits.until(
         wait,
         "await_event: up to " + wait.toSeconds() + " s for a worker event",
-        () -> crew.hasEvent() || crew.live().isEmpty() || interrupted.getAsBoolean());
-    if (crew.hasEvent()) {
-      return crew.nextEvent();
+        () -> !s.events.isEmpty() || s.live().isEmpty() || s.inbox.cancelReason != null);
+    if (!s.events.isEmpty()) {
+      return s.events.pollFirst();
     }
-    if (crew.live().isEmpty()) {
+    if (s.live().isEmpty()) {
       return idle();
     }
     ObjectNode pending = Json.CANONICAL.createObjectNode().put("pending", true);
     ArrayNode live = pending.putArray("live");
-    for (WorkerSlot s : crew.live()) {
-      live.addObject().put("id", s.id).put("profile", s.profile).put("label", s.label);
+    for (WorkerSlot w : s.live()) {
+      live.addObject().put("id", w.id).put("profile", w.profile).put("label", w.label);
     }
     return pending;
   }
@@ -127,6 +111,11 @@ final class CoordinationTools {
   private JsonNode observe(JsonNode args) {
     WorkerSlot slot = slot(args);
     ObjectNode out = Json.CANONICAL.createObjectNode().put("status", slot.status);
+    if (slot.live() && slot.progress != null) {
+      // Reported by the worker after its last turn: a floor, the worker is still spending.
+      out.set("spentSoFar", Json.CANONICAL.valueToTree(slot.progress.spent()));
+      out.put("turns", slot.progress.turns());
+    }
     if (slot.outcome != null) {
       out.set("spent", Json.CANONICAL.valueToTree(slot.outcome.spent()));
       if (slot.outcome.output() != null) {
@@ -146,7 +135,9 @@ final class CoordinationTools {
   private JsonNode steer(JsonNode args) {
     WorkerSlot slot = slot(args);
     String instruction = requiredText(args, "instruction");
-    return Json.CANONICAL.createObjectNode().put("delivered", crew.steer(slot, instruction));
+    String notDelivered = crew.steer(slot, instruction);
+    ObjectNode out = Json.CANONICAL.createObjectNode().put("delivered", notDelivered == null);
+    return notDelivered == null ? out : out.put("reason", notDelivered);
   }
 
   private JsonNode cancel(JsonNode args) {
@@ -156,7 +147,7 @@ final class CoordinationTools {
     }
     JsonNode reason = args.get("reason");
     crew.requestCancel(
-        slot, reason == null || reason.isNull() ? "cancelled by driver" : reason.asText());
+        slot, reason == null || reason.isNull() ? "cancelled by driver" : reason.asText(), true);
     boolean ended = crew.awaitEnd(slot, Policies.CANCEL_DRAIN);
     ObjectNode out =
         Json.CANONICAL.createObjectNode().put("cancelled", true).put("status", slot.status);
@@ -166,16 +157,37 @@ final class CoordinationTools {
     return out;
   }
 
+  /**
+   * Ends the run. A named {@code winner} must be a worker that delivered a valid output; otherwise
+   * the tool answers an error the driver can correct, and the run goes on.
+   */
   private JsonNode stop(JsonNode args) {
-    stopped = true;
+    JsonNode winner = args.get("winner");
+    String pick = winner == null || winner.isNull() ? null : winner.asText();
+    if (pick != null) {
+      WorkerSlot w = s.workers.get(pick);
+      List<String> delivered =
+          s.workers.values().stream().filter(WorkerSlot::delivered).map(x -> x.id).toList();
+      if (w == null || !w.delivered()) {
+        return error(
+            "winner: expected a worker that delivered a valid output, one of "
+                + delivered
+                + ", got \""
+                + pick
+                + "\""
+                + (w == null ? " (unknown worker)" : " (" + w.status + ")"));
+      }
+    }
     JsonNode reason = args.get("reason");
-    stopReason = reason == null || reason.isNull() ? "driver stopped" : reason.asText();
-    return Json.CANONICAL.createObjectNode().put("stopped", true);
+    s.driverPick = pick;
+    s.stopReason = reason == null || reason.isNull() ? "driver stopped" : reason.asText();
+    ObjectNode out = Json.CANONICAL.createObjectNode().put("stopped", true);
+    return pick == null ? out : out.put("winner", pick);
   }
 
   private WorkerSlot slot(JsonNode args) {
     String id = requiredText(args, "workerId");
-    WorkerSlot slot = crew.get(id);
+    WorkerSlot slot = s.workers.get(id);
     if (slot == null) {
       throw new IllegalArgumentException("unknown workerId \"" + id + "\"");
     }

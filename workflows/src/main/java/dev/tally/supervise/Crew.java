@@ -5,59 +5,39 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.json.Json;
 import dev.tally.ledger.Admission;
 import dev.tally.ledger.Budget;
-import dev.tally.ledger.BudgetPool;
-import dev.tally.ledger.Ledger;
 import dev.tally.ledger.Settlement;
 import dev.tally.ledger.Spend;
 import dev.tally.ledger.Ticket;
 import dev.tally.ledger.UsdSource;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
- * The workers of one driver: admission against the pool, child workflows, settlement into the
- * ledger, and the event queue {@code await_event} reads. Every reservation it makes is settled
- * exactly once, by the worker's own outcome or, if the worker never reports, at its ceiling.
+ * The workers of one driver, as behaviour over its {@link RunState}: admission against the pool,
+ * child workflows, settlement into the ledger, and the event queue {@code await_event} reads. Every
+ * reservation it makes is settled exactly once, by the worker's own outcome (its completion, or its
+ * {@code workerEnded} signal when its parent continued-as-new since) or, if the worker never
+ * reports, at its ceiling.
  */
 final class Crew {
   private static final Logger log = Workflow.getLogger(Crew.class);
 
-  private final String parentId;
-  private final int depth;
-  private final RunRequest run;
-  private final boolean usdCapped;
-  private final BudgetPool pool;
-  private final Ledger ledger;
-  private final boolean admission;
-  private final Map<String, WorkerSlot> slots = new LinkedHashMap<>();
-  private final List<WorkerSlot> settled = new ArrayList<>();
-  private final Deque<ObjectNode> events = new ArrayDeque<>();
-  private int downCount;
+  private final RunState s;
 
-  Crew(
-      String parentId,
-      int depth,
-      RunRequest run,
-      boolean usdCapped,
-      BudgetPool pool,
-      Ledger ledger,
-      boolean admission) {
-    this.parentId = parentId;
-    this.depth = depth;
-    this.run = run;
-    this.usdCapped = usdCapped;
-    this.pool = pool;
-    this.ledger = ledger;
-    this.admission = admission;
+  /** Handles of the workers this run started; carried workers are reached by workflow id. */
+  private final Map<String, WorkerTaskWorkflow> stubs = new HashMap<>();
+
+  private final Map<String, Promise<WorkflowExecution>> starts = new HashMap<>();
+
+  Crew(RunState state) {
+    this.s = state;
   }
 
   /**
@@ -65,7 +45,9 @@ final class Crew {
    * before anything is reserved, and a pool refusal lists every short channel.
    */
   ObjectNode spawn(String profile, JsonNode task, String label, Budget budget) {
-    if (!run.workerProfilesOrDefault().contains(profile)) {
+    RunRequest run = s.request;
+    WorkerKind kind = WorkerKinds.named(profile);
+    if (kind == null || !run.workerProfilesOrDefault().contains(profile)) {
       return error(
           "profile: expected one of "
               + run.workerProfilesOrDefault()
@@ -73,52 +55,54 @@ final class Crew {
               + profile
               + "\"");
     }
-    if (depth + 1 > run.maxDepthOrDefault()) {
+    if (s.depth + 1 > run.maxDepthOrDefault()) {
       return error("depth-exceeded").put("maxDepth", run.maxDepthOrDefault());
     }
-    if (WorkerProfiles.SANDBOX.equals(profile)) {
-      try {
-        SandboxWorker.requestOf(task);
-      } catch (IllegalArgumentException e) {
-        return error(e.getMessage());
-      }
+    String problem = kind.taskProblem(task);
+    if (problem != null) {
+      return error(problem);
     }
     Integer cap = run.maxLiveWorkers();
-    if (cap != null && live().size() >= cap) {
+    if (cap != null && s.live().size() >= cap) {
       return error("max-live-workers").put("maxLiveWorkers", cap);
     }
-    if (admission) {
-      ObjectNode below = MinimumCall.refusal(profile, task, budget);
-      if (below != null) {
-        return below;
-      }
+    ObjectNode below = MinimumCall.refusal(kind, task, budget, run, s.drivers);
+    if (below != null) {
+      return below;
     }
-    Admission admission = pool.reserve(budget);
+    Admission admission = s.pool.reserve(budget);
     if (admission instanceof Admission.Refused refused) {
       ObjectNode out = error(refused.reason());
       out.set("shortfalls", Json.CANONICAL.valueToTree(refused.shortfalls()));
+      out.set("wouldFit", wouldFit());
       return out;
     }
     Ticket ticket = ((Admission.Admitted) admission).ticket();
-    String id = parentId + ":s" + ledger.nextSpawnOrdinal();
+    String id = s.nodeId + ":s" + s.ledger.nextSpawnOrdinal();
     String shownLabel = label == null ? "worker" : label;
-    ledger.spawned(id, parentId, shownLabel, profile, budget);
+    s.ledger.spawned(id, s.nodeId, shownLabel, profile, budget);
+    // A root run may continue-as-new while its workers run: they must outlive the run that
+    // started them and report to whichever run of the chain is current.
+    boolean outlivesRun = s.depth == 0;
     WorkerTaskWorkflow stub =
         Workflow.newChildWorkflowStub(
             WorkerTaskWorkflow.class,
             Policies.worker(
-                id, profile + " worker " + shownLabel + " (" + budget.tokens() + " tokens)"));
-    WorkerSlot slot =
-        new WorkerSlot(id, profile, shownLabel, ticket, stub, Workflow.currentTimeMillis());
-    slots.put(id, slot);
+                id,
+                profile + " worker " + shownLabel + " (" + budget.tokens() + " tokens)",
+                outlivesRun));
+    WorkerSlot slot = new WorkerSlot(id, profile, shownLabel, ticket, Workflow.currentTimeMillis());
+    s.workers.put(id, slot);
+    stubs.put(id, stub);
     WorkerAssignment assignment =
         new WorkerAssignment(
-            id, parentId, profile, task, shownLabel, budget, depth + 1, run, usdCapped);
+            id, s.nodeId, profile, task, shownLabel, budget, s.depth + 1, run, s.usdCapped);
     // Detached so that cancelling this run does not tear the child down mid-call: the join
     // barrier asks it to stop and waits for its real spend instead.
     Workflow.newDetachedCancellationScope(
             () -> {
               Promise<WorkerOutcome> result = Async.function(stub::run, assignment);
+              starts.put(id, Workflow.getWorkflowExecution(stub));
               result.handle(
                   (outcome, failure) -> {
                     onEnded(slot, outcome, failure);
@@ -126,13 +110,58 @@ final class Crew {
                   });
             })
         .run();
-    ObjectNode out = Json.CANONICAL.createObjectNode().put("workerId", id);
-    return out;
+    return Json.CANONICAL.createObjectNode().put("workerId", id);
   }
 
-  /** Asks a live worker to stop; its settlement arrives through its outcome. */
-  void requestCancel(WorkerSlot slot, String reason) {
-    requestCancel(slot, reason, true);
+  /** The largest budget a spawn could reserve now: what is free on every channel. */
+  private ObjectNode wouldFit() {
+    var r = s.pool.readout();
+    ObjectNode fit =
+        Json.CANONICAL
+            .createObjectNode()
+            .put("maxTokens", Math.max(0, r.tokensLeft()))
+            .put("maxIterations", Math.max(0, r.iterationsLeft()));
+    if (r.usdCapped()) {
+      fit.put("maxUsd", r.usdLeft().max(java.math.BigDecimal.ZERO));
+    }
+    return fit;
+  }
+
+  /** A worker's outcome arriving by its {@code workerEnded} signal; the first report settles it. */
+  void report(WorkerOutcome outcome) {
+    WorkerSlot slot = outcome == null ? null : s.workers.get(outcome.nodeId());
+    if (slot == null) {
+      log.warn("{}: report from unknown worker {}", s.nodeId, outcome);
+      return;
+    }
+    onEnded(slot, outcome, null);
+  }
+
+  /** A live worker's spend so far; a settled one's outcome says what it spent. */
+  void progress(WorkerProgress p) {
+    WorkerSlot slot = p == null ? null : s.workers.get(p.workerId());
+    if (slot != null && slot.live()) {
+      slot.progress = p;
+    }
+  }
+
+  /** Whether every worker this run started has started, so none is lost to a continue-as-new. */
+  boolean allStarted() {
+    return starts.values().stream().allMatch(Promise::isCompleted);
+  }
+
+  /**
+   * Before a continue-as-new: tells every live worker to report its outcome to this workflow id as
+   * well, since the run that started it will no longer take its result. A worker that cannot be
+   * told has just ended: its completion is on its way to this run, so the hand-over waits for it
+   * (within {@code bound}; a worker that never reports is charged its ceiling at the end).
+   */
+  void handOver(Duration bound) {
+    for (WorkerSlot w : s.live()) {
+      if (!signal(w, stub -> stub.reportTo(s.nodeId))) {
+        Waits.until(bound, "continue-as-new: " + w.id + " reports its end", () -> !w.live());
+      }
+    }
   }
 
   /**
@@ -144,17 +173,26 @@ final class Crew {
       return;
     }
     slot.cancelReason = reason;
-    CancelRequest request =
-        abortCall || !admission ? new CancelRequest(reason) : new CancelRequest(reason, true);
-    signal(slot, () -> slot.stub.cancel(request));
+    CancelRequest request = abortCall ? new CancelRequest(reason) : new CancelRequest(reason, true);
+    signal(slot, w -> w.cancel(request));
   }
 
-  /** Delivers an instruction to a live worker. */
-  boolean steer(WorkerSlot slot, String instruction) {
-    if (!slot.live()) {
-      return false;
+  /**
+   * Delivers an instruction to a live worker whose kind takes steering.
+   *
+   * @return null when delivered, else why not
+   */
+  String steer(WorkerSlot slot, String instruction) {
+    String notSteerable = WorkerKinds.named(slot.profile).notSteerable();
+    if (notSteerable != null) {
+      return notSteerable;
     }
-    return signal(slot, () -> slot.stub.steer(new SteerRequest(instruction)));
+    if (!slot.live()) {
+      return "worker is " + slot.status;
+    }
+    return signal(slot, w -> w.steer(new SteerRequest(instruction)))
+        ? null
+        : "worker ended before the instruction reached it";
   }
 
   /** Waits at most {@code bound} for {@code slot} to settle. */
@@ -168,69 +206,29 @@ final class Crew {
    * their full ceiling, marked unknown, so no reservation outlives the run.
    */
   void drain(String reason, Duration bound, boolean abortCalls) {
-    live().forEach(s -> requestCancel(s, reason, abortCalls));
-    Waits.until(bound, "join barrier: live workers report their spend", () -> live().isEmpty());
-    for (WorkerSlot s : live()) {
-      log.warn("worker {} did not report within {}; charging its ceiling", s.id, bound);
-      Spend ceiling =
-          new Spend(
-              s.ticket.iterations(),
-              s.ticket.tokens(),
-              0,
-              s.ticket.usd(),
-              0,
-              false,
-              UsdSource.UNKNOWN);
-      pool.reconcile(s.ticket.id(), ceiling);
-      ledger.cancelled(s.id, reason + "; no report within " + bound + ", ceiling charged", ceiling);
-      s.status = WorkerOutcome.CANCELLED;
-      s.reason = "no report within join drain";
-      s.endedAtMs = Workflow.currentTimeMillis();
+    s.live().forEach(w -> requestCancel(w, reason, abortCalls));
+    Waits.until(bound, "join barrier: live workers report their spend", () -> s.live().isEmpty());
+    for (WorkerSlot w : s.live()) {
+      log.warn("worker {} did not report within {}; charging its ceiling", w.id, bound);
+      Spend ceiling = ceilingOf(w.ticket);
+      s.pool.reconcile(w.ticket.id(), ceiling);
+      s.ledger.cancelled(
+          w.id, reason + "; no report within " + bound + ", ceiling charged", ceiling);
+      w.status = WorkerOutcome.CANCELLED;
+      w.reason = "no report within join drain";
+      w.endedAtMs = Workflow.currentTimeMillis();
     }
   }
 
-  ObjectNode nextEvent() {
-    return events.pollFirst();
-  }
-
-  boolean hasEvent() {
-    return !events.isEmpty();
-  }
-
-  List<WorkerSlot> live() {
-    return slots.values().stream().filter(WorkerSlot::live).toList();
-  }
-
-  WorkerSlot get(String id) {
-    return slots.get(id);
-  }
-
-  List<WorkerSlot> all() {
-    return List.copyOf(slots.values());
-  }
-
-  /** Workers in the order they settled; the first of equal scores wins. */
-  List<WorkerSlot> settledInOrder() {
-    return List.copyOf(settled);
-  }
-
-  /** How long each settled worker ran, by node id (workflow time, so replay-safe). */
-  Map<String, Long> durationsMs() {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (WorkerSlot s : settled) {
-      out.put(s.id, s.endedAtMs - s.startedAtMs);
-    }
-    return out;
-  }
-
-  int downCount() {
-    return downCount;
-  }
-
-  private boolean signal(WorkerSlot slot, Runnable send) {
+  private boolean signal(WorkerSlot slot, Consumer<WorkerTaskWorkflow> send) {
     try {
-      Workflow.getWorkflowExecution(slot.stub).get();
-      send.run();
+      WorkerTaskWorkflow stub = stubs.get(slot.id);
+      if (stub != null) {
+        starts.get(slot.id).get();
+      } else {
+        stub = Workflow.newExternalWorkflowStub(WorkerTaskWorkflow.class, slot.id);
+      }
+      send.accept(stub);
       return true;
     } catch (RuntimeException e) {
       // The worker finished between our check and the signal; its outcome settles it.
@@ -246,18 +244,22 @@ final class Crew {
     WorkerOutcome o = failure == null ? outcome : crashed(slot, failure);
     slot.outcome = o;
     slot.endedAtMs = Workflow.currentTimeMillis();
-    Settlement settlement = pool.reconcile(slot.ticket.id(), o.spent());
+    Settlement settlement = s.pool.reconcile(slot.ticket.id(), o.spent());
     Spend work = o.childWork() == null ? Spend.ZERO : o.childWork();
     if (o.driverInference() != null) {
       // A nested driver's inference is re-homed here as one entry on its node, so the parent's
       // ledger counts every token of the subtree exactly once.
-      ledger.metered(slot.id, o.driverInference(), o.model(), o.turns());
+      s.ledger.metered(slot.id, o.driverInference(), o.model(), o.turns());
+    }
+    s.settledCount++;
+    s.settled.add(slot);
+    if (s.exporting()) {
+      s.durationsMs.put(slot.id, slot.endedAtMs - slot.startedAtMs);
     }
     if (WorkerOutcome.CANCELLED.equals(o.status())) {
       slot.status = WorkerOutcome.CANCELLED;
       slot.reason = slot.cancelReason != null ? slot.cancelReason : o.reason();
-      ledger.cancelled(slot.id, slot.reason, work);
-      settled.add(slot);
+      s.ledger.cancelled(slot.id, slot.reason, work);
       return;
     }
     boolean done = WorkerOutcome.DONE.equals(o.status()) && !settlement.failedClosed();
@@ -267,9 +269,9 @@ final class Crew {
     slot.status = done ? WorkerOutcome.DONE : WorkerOutcome.DOWN;
     slot.reason = reason;
     if (!done) {
-      downCount++;
+      s.downCount++;
     }
-    ledger.settled(
+    s.ledger.settled(
         slot.id,
         slot.status,
         done ? o.outRef() : null,
@@ -279,7 +281,6 @@ final class Crew {
         infra,
         settlement.violation(),
         o.model());
-    settled.add(slot);
     ObjectNode event =
         Json.CANONICAL
             .createObjectNode()
@@ -296,13 +297,11 @@ final class Crew {
     if (settlement.violation() != null) {
       event.set("budgetViolation", Json.CANONICAL.valueToTree(settlement.violation()));
     }
-    events.addLast(event);
+    s.events.addLast(event);
   }
 
   /** A worker whose workflow failed reports nothing: charge its ceiling, marked unknown. */
   private static WorkerOutcome crashed(WorkerSlot slot, Throwable failure) {
-    Ticket t = slot.ticket;
-    Spend ceiling = new Spend(t.iterations(), t.tokens(), 0, t.usd(), 0, false, UsdSource.UNKNOWN);
     return new WorkerOutcome(
         slot.id,
         WorkerOutcome.DOWN,
@@ -310,11 +309,15 @@ final class Crew {
         null,
         null,
         null,
-        ceiling,
+        ceilingOf(slot.ticket),
         "worker workflow failed: " + rootMessage(failure),
         true,
         null,
         0);
+  }
+
+  private static Spend ceilingOf(Ticket t) {
+    return new Spend(t.iterations(), t.tokens(), 0, t.usd(), 0, false, UsdSource.UNKNOWN);
   }
 
   static String rootMessage(Throwable t) {

@@ -15,17 +15,12 @@ import java.math.BigDecimal;
 final class FailedTurn {
   private FailedTurn() {}
 
-  /**
-   * What the failed call spent, or null when {@code failure} says nothing was billed.
-   *
-   * @param costTruth whether this execution meters every possibly billed failure; before that
-   *     change only an unpriced model's refusal was metered
-   */
-  static Spend spendOf(ActivityFailure failure, long iterations, boolean costTruth) {
+  /** What the failed call spent, or null when {@code failure} says nothing was billed. */
+  static Spend spendOf(ActivityFailure failure, long iterations) {
     if (!(failure.getCause() instanceof ApplicationFailure app)) {
       return null;
     }
-    if (costTruth && app.getDetails().getSize() > AttemptReceipt.DETAIL_INDEX) {
+    if (app.getDetails().getSize() > AttemptReceipt.DETAIL_INDEX) {
       AttemptReceipt r = app.getDetails().get(AttemptReceipt.DETAIL_INDEX, AttemptReceipt.class);
       if (r != null) {
         boolean clean = r.unreceiptedAttempts() == 0;

@@ -3,6 +3,7 @@ package dev.tally.supervise;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.ChildWorkflowOptions;
 import java.time.Duration;
@@ -52,6 +53,9 @@ public final class Policies {
   /** How long the join barrier waits for cancelled workers before charging their ceilings. */
   public static final Duration JOIN_DRAIN = Duration.ofMinutes(10);
 
+  /** How long a continue-as-new waits for a worker that ended as it was being handed over. */
+  public static final Duration HAND_OVER = Duration.ofSeconds(30);
+
   private Policies() {}
 
   public static ActivityOptions routerChat(String summary) {
@@ -81,10 +85,22 @@ public final class Policies {
         .build();
   }
 
-  public static ChildWorkflowOptions worker(String nodeId, String summary) {
+  /**
+   * A worker's child workflow.
+   *
+   * @param outlivesRun whether the worker must keep running when the run that started it
+   *     continues-as-new: Temporal applies the parent close policy to every run of a chain, so such
+   *     a worker is abandoned by policy (it reports by signal, and a terminated root leaves it to
+   *     finish within its own reservation); otherwise it ends with its parent
+   */
+  public static ChildWorkflowOptions worker(String nodeId, String summary, boolean outlivesRun) {
     return ChildWorkflowOptions.newBuilder()
         .setWorkflowId(nodeId)
         .setStaticSummary(summary)
+        .setParentClosePolicy(
+            outlivesRun
+                ? ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON
+                : ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE)
         .build();
   }
 }

@@ -20,6 +20,16 @@ import java.util.List;
  * @param driver model settings
  * @param workerProfiles the profiles the driver may spawn, default {@code [chat, driver]}
  * @param evalRun optional eval-run export labels
+ * @param onBudgetExhausted {@code "end"} (default: the run ends {@code NO_WINNER}) or {@code
+ *     "pause"} (it waits for {@code raiseBudget}, a cancel or {@code pauseTimeoutMs})
+ * @param pauseTimeoutMs how long a paused run waits before it ends as {@code "end"} would have,
+ *     default 24 h
+ * @param continueAsNewAfterEvents history length past which the run continues-as-new at its next
+ *     safe point, default 10,000, minimum 500
+ * @param judge optional: a model that scores each delivered chat output 0..1 when the driver named
+ *     no winner; the highest score wins (its calls are metered on node {@code <run>:judge})
+ * @param carried set by the run itself when it continues-as-new: everything the next run of its
+ *     chain takes over; a client never sets it (a first run that has it is refused)
  * @param inputProblems what was wrong with the JSON this request was read from (unknown fields,
  *     wrong types), set by {@link RunRequestReader}; never on the wire
  */
@@ -35,7 +45,18 @@ public record RunRequest(
     DriverSettings driver,
     List<String> workerProfiles,
     EvalRunLabels evalRun,
+    String onBudgetExhausted,
+    Long pauseTimeoutMs,
+    Integer continueAsNewAfterEvents,
+    JudgeSettings judge,
+    CarriedState carried,
     @JsonIgnore List<String> inputProblems) {
+
+  public static final String END = "end";
+  public static final String PAUSE = "pause";
+  public static final long DEFAULT_PAUSE_TIMEOUT_MS = 24L * 60 * 60 * 1000;
+  public static final int DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
+  public static final int MIN_CONTINUE_AS_NEW_AFTER_EVENTS = 500;
 
   /** Longest task text, well under Temporal's 2 MB payload limit. */
   public static final int MAX_TASK_CHARS = 100_000;
@@ -63,6 +84,11 @@ public record RunRequest(
         driver,
         workerProfiles,
         evalRun,
+        null,
+        null,
+        null,
+        null,
+        null,
         null);
   }
 
@@ -78,7 +104,107 @@ public record RunRequest(
         driver,
         workerProfiles,
         evalRun,
+        onBudgetExhausted,
+        pauseTimeoutMs,
+        continueAsNewAfterEvents,
+        judge,
+        carried,
         List.copyOf(problems));
+  }
+
+  /** The same request with the long-run settings given (null leaves a default). */
+  public RunRequest withLongRun(
+      String onBudgetExhausted, Long pauseTimeoutMs, Integer continueAsNewAfterEvents) {
+    return new RunRequest(
+        task,
+        budget,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        onBudgetExhausted,
+        pauseTimeoutMs,
+        continueAsNewAfterEvents,
+        judge,
+        carried,
+        inputProblems);
+  }
+
+  /** The same request with another root budget: what a raise leaves the run with. */
+  public RunRequest withBudget(Budget raised) {
+    return new RunRequest(
+        task,
+        raised,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        onBudgetExhausted,
+        pauseTimeoutMs,
+        continueAsNewAfterEvents,
+        judge,
+        carried,
+        inputProblems);
+  }
+
+  /** The request the next run of the chain starts with: this one, carrying {@code state}. */
+  RunRequest continuedWith(CarriedState state) {
+    return new RunRequest(
+        task,
+        budget,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        onBudgetExhausted,
+        pauseTimeoutMs,
+        continueAsNewAfterEvents,
+        judge,
+        state,
+        null);
+  }
+
+  /** The same request with a judge of delivered outputs. */
+  public RunRequest withJudge(JudgeSettings j) {
+    return new RunRequest(
+        task,
+        budget,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        onBudgetExhausted,
+        pauseTimeoutMs,
+        continueAsNewAfterEvents,
+        j,
+        carried,
+        inputProblems);
+  }
+
+  public boolean pausesAtBudget() {
+    return PAUSE.equals(onBudgetExhausted);
+  }
+
+  public long pauseTimeoutMsOrDefault() {
+    return pauseTimeoutMs == null ? DEFAULT_PAUSE_TIMEOUT_MS : pauseTimeoutMs;
+  }
+
+  public int continueAsNewAfterEventsOrDefault() {
+    return continueAsNewAfterEvents == null
+        ? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS
+        : continueAsNewAfterEvents;
   }
 
   public static final int DEFAULT_MAX_DEPTH = 4;

@@ -50,6 +50,10 @@ public final class RunRequestReader {
     if (driver != null && driver.isObject()) {
       unknownFields(driver, "driver.", fieldsOf(DriverSettings.class), "driver", problems);
     }
+    JsonNode judge = tree.get("judge");
+    if (judge != null && judge.isObject()) {
+      unknownFields(judge, "judge.", fieldsOf(JudgeSettings.class), "judge", problems);
+    }
     RunRequest bound;
     try {
       bound = mapper.treeToValue(tree, RunRequest.class);
@@ -95,7 +99,11 @@ public final class RunRequestReader {
                         + "; "
                         + what
                         + " fields are "
-                        + String.join(", ", known));
+                        + String.join(
+                            ", ",
+                            // carried is the run's own, set when it continues-as-new: not a
+                            // field to offer a client.
+                            known.stream().filter(k -> !"carried".equals(k)).toList()));
               }
             });
   }

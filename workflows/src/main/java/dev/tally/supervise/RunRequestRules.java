@@ -74,6 +74,45 @@ public final class RunRequestRules {
         }
       }
     }
+    if (r.onBudgetExhausted() != null
+        && !RunRequest.END.equals(r.onBudgetExhausted())
+        && !RunRequest.PAUSE.equals(r.onBudgetExhausted())) {
+      out.add(
+          "onBudgetExhausted: expected \"end\" or \"pause\", got \""
+              + r.onBudgetExhausted()
+              + "\"");
+    }
+    if (r.pauseTimeoutMs() != null
+        && (r.pauseTimeoutMs() < 1 || r.pauseTimeoutMs() > BudgetRules.MAX_DEADLINE_MS)) {
+      out.add(
+          "pauseTimeoutMs: expected an integer in 1.."
+              + BudgetRules.MAX_DEADLINE_MS
+              + " (default 24 h), got "
+              + r.pauseTimeoutMs());
+    }
+    if (r.continueAsNewAfterEvents() != null
+        && r.continueAsNewAfterEvents() < RunRequest.MIN_CONTINUE_AS_NEW_AFTER_EVENTS) {
+      out.add(
+          "continueAsNewAfterEvents: expected an integer >= "
+              + RunRequest.MIN_CONTINUE_AS_NEW_AFTER_EVENTS
+              + " (default "
+              + RunRequest.DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS
+              + "), got "
+              + r.continueAsNewAfterEvents());
+    }
+    JudgeSettings j = r.judge();
+    if (j != null && (j.model() == null || j.model().isBlank())) {
+      out.add(
+          "judge.model: expected a model name, got "
+              + (j.model() == null ? "nothing" : "a blank string"));
+    }
+    if (j != null && j.rubric() != null && j.rubric().length() > JudgeSettings.MAX_RUBRIC_CHARS) {
+      out.add(
+          "judge.rubric: expected at most "
+              + JudgeSettings.MAX_RUBRIC_CHARS
+              + " characters, got "
+              + j.rubric().length());
+    }
     DriverSettings d = r.driver();
     if (d != null && d.temperature() != null) {
       double t = d.temperature();

@@ -64,6 +64,16 @@ public final class RunSearchAttributes {
     }
   }
 
+  /** Paused at its budget ({@code onBudgetExhausted: "pause"}): findable as paused. */
+  void paused() {
+    gate.upsert(List.of(STATUS.valueSet(RunStatus.PAUSED)));
+  }
+
+  /** Back to running after a raise. */
+  void resumed() {
+    gate.upsert(List.of(STATUS.valueSet(RUNNING)));
+  }
+
   /** A request refused before the run began: findable as {@value #INVALID_REQUEST}. */
   void refused() {
     gate.upsert(List.of(STATUS.valueSet(INVALID_REQUEST), PROFILE.valueSet("run")));

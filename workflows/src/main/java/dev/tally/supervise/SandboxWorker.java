@@ -20,7 +20,7 @@ import java.util.Map;
  * inside a supervised run, so a driver can spawn coding workers and keep the validated best. Only a
  * validated result is ever delivered.
  */
-final class SandboxWorker {
+final class SandboxWorker implements WorkerRun {
   private final WorkerAssignment a;
   private final Inbox inbox;
   private SandboxTurn turn;
@@ -55,7 +55,8 @@ final class SandboxWorker {
     return request;
   }
 
-  WorkerOutcome run() {
+  @Override
+  public WorkerOutcome run() {
     DelegationRequest request;
     try {
       request = requestOf(a.task());
@@ -91,8 +92,14 @@ final class SandboxWorker {
     return outcome(WorkerOutcome.DOWN, null, o.errorKind() + ": " + o.errorMessage(), null);
   }
 
+  @Override
+  public void steer(String instruction) {
+    // Not steerable (SandboxKind says so): a detached turn takes no instructions.
+  }
+
   /** Stops the turn: the session is cancelled and the box released before the outcome returns. */
-  void cancel() {
+  @Override
+  public void cancel() {
     if (scope != null) {
       scope.cancel(inbox.cancelReason);
     }
@@ -111,7 +118,8 @@ final class SandboxWorker {
         "validated sandbox result");
   }
 
-  RunStatus status() {
+  @Override
+  public RunStatus status() {
     return new RunStatus(
         a.nodeId(),
         WorkerProfiles.SANDBOX,

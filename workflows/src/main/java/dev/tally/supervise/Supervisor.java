@@ -3,8 +3,6 @@ package dev.tally.supervise;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.export.EvalRunExport;
 import dev.tally.json.Json;
-import dev.tally.ledger.BudgetPool;
-import dev.tally.ledger.Ledger;
 import dev.tally.ledger.PoolReadout;
 import dev.tally.ledger.Spend;
 import dev.tally.meter.MeterActivities;
@@ -18,7 +16,7 @@ import dev.tally.router.ToolCall;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +26,11 @@ import java.util.Map;
 import org.slf4j.Logger;
 
 /**
- * A coordination driver: the tool loop over {@code RouterChat}, metering of every turn, the join
+ * A coordination driver, as behaviour over its {@link RunState}: the tool loop over {@code
+ * RouterChat}, metering of every turn, pause at budget, continue-as-new at a safe point, the join
  * barrier and the result. Used by {@code SupervisedRun} at the root and by {@code WorkerTask} for a
- * nested driver, whose pool is its own reservation.
+ * nested driver, whose pool is its own reservation (a nested driver neither pauses nor continues:
+ * its reservation and turn cap bound it).
  */
 final class Supervisor {
   /** Memo key holding the run's result without its output text. */
@@ -38,247 +38,312 @@ final class Supervisor {
 
   private static final Logger log = Workflow.getLogger(Supervisor.class);
 
-  private final String nodeId;
-  private final String profile;
-  private final RunRequest request;
-  private final boolean usdCapped;
-  private final BudgetPool pool;
-  private final Ledger ledger;
-  private final Inbox inbox;
+  private final RunState s;
   private final Crew crew;
   private final CoordinationTools tools;
   private final EvalRunExport evalExport;
   private final RunSearchAttributes searchAttributes;
-  private final boolean admission;
+  private final BudgetRaise raise;
   private final MeterActivities meter =
       Workflow.newLocalActivityStub(MeterActivities.class, Policies.meter());
-  private final List<ChatMessage> unsent = new ArrayList<>();
-  private String conversationRef;
-  private int turn;
-  private String phase = "starting";
-  private String lastError;
-  private boolean deadlinePassed;
-  private boolean poolExhausted;
-  private RunResult.ErrorInfo driverError;
-  private RunResult result;
 
-  /**
-   * @param nodeId this driver's node id, which is also its ledger's run id
-   * @param profile {@code run} at the root, {@code driver} when nested
-   * @param depth 0 at the root
-   * @param request the run's settings; its budget is this driver's pool
-   * @param usdCappedAbove whether some pool above this one caps dollars
-   * @param inbox where this driver's signals land
-   */
-  Supervisor(
-      String nodeId,
-      String profile,
-      int depth,
-      RunRequest request,
-      boolean usdCappedAbove,
-      Inbox inbox) {
-    this.nodeId = nodeId;
-    this.profile = profile;
-    this.request = request;
-    this.pool = new BudgetPool(request.budget(), Workflow.currentTimeMillis());
-    this.admission = Versions.callAdmission();
-    this.usdCapped = usdCappedAbove || pool.root().usdCapped();
-    this.ledger = new Ledger(nodeId);
-    this.inbox = inbox;
-    this.crew = new Crew(nodeId, depth, request, usdCapped, pool, ledger, admission);
-    this.tools =
-        new CoordinationTools(
-            crew, request.perWorker(), this::untilDeadline, () -> inbox.cancelReason != null);
-    this.evalExport = EvalRunExport.forRun(nodeId, request);
-    this.searchAttributes = RunSearchAttributes.forDepth(depth);
+  Supervisor(RunState state) {
+    this.s = state;
+    state.drivers = Versions.drivers();
+    this.crew = new Crew(state);
+    this.tools = new CoordinationTools(state, crew);
+    this.evalExport = EvalRunExport.forRun(state.nodeId, state.request);
+    this.searchAttributes = RunSearchAttributes.forDepth(state.depth);
+    this.raise = new BudgetRaise(state);
   }
 
   RunResult run() {
-    evalExport.started();
+    if (s.continued) {
+      evalExport.resumed(s.startedAtMs);
+      flush();
+    } else {
+      evalExport.started();
+      s.unsent.add(ChatMessage.system(Prompts.driver(s.request.workerProfilesOrDefault())));
+      s.unsent.add(ChatMessage.user(taskText(s.request.task())));
+    }
     searchAttributes.running();
-    unsent.add(ChatMessage.system(Prompts.DRIVER));
-    unsent.add(ChatMessage.user(taskText(request.task())));
+    takeReports();
     try {
       drive();
     } catch (CanceledFailure e) {
-      inbox.cancel(new CancelRequest("cancelled through Temporal"));
+      s.inbox.cancel(new CancelRequest("cancelled through Temporal"));
     }
     // The barrier runs detached so that it completes even when the workflow was cancelled.
     Workflow.newDetachedCancellationScope(
             () -> {
-              phase = "joining";
+              s.phase = "joining";
               publishDetails();
               // A cancelled run aborts its workers' calls in flight; a run that ended on its own
               // lets them finish, so their cost is known exactly.
+              String cancel = s.inbox.cancelReason;
               crew.drain(
-                  inbox.cancelReason != null ? inbox.cancelReason : "run ended",
+                  cancel != null ? cancel : "run ended",
                   Policies.JOIN_DRAIN,
-                  inbox.cancelReason != null && inbox.abortCalls);
+                  cancel != null && s.inbox.abortCalls);
               flush();
+              if (s.request.judge() != null && s.driverPick == null && cancel == null) {
+                s.phase = "judging";
+                publishDetails();
+                new Judge(s, this::flush).scoreDelivered();
+              }
             })
         .run();
-    result =
+    s.result =
         ResultClassifier.classify(
-            crew.settledInOrder(),
-            crew.downCount(),
+            s.settled,
+            s.settledCount,
+            s.downCount,
             new ResultClassifier.Ending(
-                deadlinePassed, inbox.cancelReason, poolExhausted, driverError, tools.stopReason()),
-            ledger.totals(),
-            turn);
-    evalExport.ended(ledger.entries(), result, crew.durationsMs());
-    phase = "done";
+                s.deadlinePassed,
+                s.inbox.cancelReason,
+                s.poolExhausted,
+                s.driverError,
+                s.stopReason),
+            new ResultClassifier.Choice(s.driverPick, s.judged),
+            s.ledger.totals(),
+            s.turn);
+    evalExport.ended(s.exportLedger(), s.result, s.durationsMs);
+    s.phase = "done";
     publishDetails();
     // Temporal closes a cancelled workflow as CANCELED whatever it returns, so the outcome is also
     // kept in the memo (output by reference only) where describe and the UI can read it.
-    Workflow.upsertMemo(Map.of(OUTCOME_MEMO, result.withoutOutput()));
-    searchAttributes.ended(result);
-    return result;
+    Workflow.upsertMemo(Map.of(OUTCOME_MEMO, s.result.withoutOutput()));
+    searchAttributes.ended(s.result);
+    return s.result;
+  }
+
+  /** A worker's outcome that came by signal (it outlived the run that started it). */
+  void report(WorkerOutcome outcome) {
+    crew.report(outcome);
+  }
+
+  BudgetRaise raise() {
+    return raise;
+  }
+
+  /** A worker's spend so far, reported by the worker after one of its turns. */
+  void progress(WorkerProgress progress) {
+    crew.progress(progress);
+  }
+
+  /** An instruction from the driver that spawned this one: a user message at its next turn. */
+  void steer(String instruction) {
+    s.unsent.add(ChatMessage.user("Instruction from the driver that spawned you: " + instruction));
+  }
+
+  /** Tells a nested driver's parent what it has spent so far, without waiting for delivery. */
+  private void reportProgress() {
+    if (s.reportProgressTo == null || !s.drivers) {
+      return;
+    }
+    WorkerProgress p = new WorkerProgress(s.nodeId, s.ledger.totals().spentTotal(), s.turn);
+    Async.procedure(
+        () -> {
+          try {
+            Workflow.newUntypedExternalWorkflowStub(s.reportProgressTo)
+                .signal(WorkerProgress.SIGNAL, p);
+          } catch (RuntimeException e) {
+            log.info("{}: progress not reported: {}", s.nodeId, e.getMessage());
+          }
+        });
+  }
+
+  private void takeReports() {
+    List<WorkerOutcome> early = List.copyOf(s.inbox.reports);
+    s.inbox.reports.clear();
+    early.forEach(crew::report);
   }
 
   private void drive() {
-    int cap = request.turnCap();
+    int cap = s.request.turnCap();
     while (true) {
-      if (cancelRequested() || tools.stopped()) {
+      if (s.inbox.cancelled() || s.stopReason != null) {
         return;
       }
-      if (deadlineReached()) {
-        deadlinePassed = true;
+      if (Deadlines.reached(s.pool)) {
+        if (pausedAtBudget("deadline passed", true)) {
+          continue;
+        }
         return;
       }
       if (poolStarved()) {
-        poolExhausted = true;
-        return;
-      }
-      if (turn >= cap) {
-        log.info("{}: turn cap {} reached", nodeId, cap);
-        return;
-      }
-      phase = "driving";
-      publishDetails();
-      if (admission && !canPayForACall()) {
-        if (awaitRefund()) {
+        if (pausedAtBudget("pool cannot fund another worker", false)) {
           continue;
         }
-        poolExhausted = true;
+        return;
+      }
+      if (s.turn >= cap) {
+        log.info("{}: turn cap {} reached", s.nodeId, cap);
+        return;
+      }
+      if (ContinueAsNew.due(s)) {
+        ContinueAsNew.now(s, crew, this::flush);
+      }
+      s.phase = "driving";
+      publishDetails();
+      if (!canPayForACall()) {
+        if (awaitRefund() || pausedAtBudget("pool cannot pay for another driver turn", false)) {
+          continue;
+        }
         return;
       }
       ChatTurnReply reply;
       try {
         reply = driverTurn();
       } catch (ActivityFailure failure) {
-        if (admission && CancellableCall.cancelled(failure)) {
+        if (CancellableCall.cancelled(failure)) {
           // The turn was sent and aborted by the cancel: its cost is unknown, never free.
-          ledger.metered(nodeId, Spend.unknown(0), request.driverOrDefault().model(), turn++);
+          s.ledger.metered(
+              s.nodeId, Spend.unknown(0), s.request.driverOrDefault().model(), s.turn++);
           flush();
-          inbox.cancel(new CancelRequest("cancelled through Temporal"));
+          s.inbox.cancel(new CancelRequest("cancelled through Temporal"));
           return;
         }
-        if (admission && CallRefusal.is(failure)) {
+        if (CallRefusal.is(failure)) {
           // Nothing was sent: the input alone does not fit in what is left. A worker settling under
           // its reservation gives tokens back; without one in flight the pool is spent.
-          lastError = CallRefusal.message(failure);
-          if (awaitRefund()) {
+          s.lastError = CallRefusal.message(failure);
+          if (awaitRefund()
+              || pausedAtBudget("the driver's next turn does not fit in the pool", false)) {
             continue;
           }
-          poolExhausted = true;
           return;
         }
-        Spend unpriced = FailedTurn.spendOf(failure, 0, admission);
+        Spend unpriced = FailedTurn.spendOf(failure, 0);
         if (unpriced != null) {
-          ledger.metered(nodeId, unpriced, FailedTurn.modelOf(failure), turn++);
-          if (admission && (!pool.root().usdCapped() || unpriced.usdKnown())) {
+          s.ledger.metered(s.nodeId, unpriced, FailedTurn.modelOf(failure), s.turn++);
+          if (!s.pool.root().usdCapped() || unpriced.usdKnown()) {
             // What the router billed counts against the pool, so nothing above can re-spend it.
-            pool.observe(unpriced);
+            s.pool.observe(unpriced);
           }
           flush();
         }
-        if (cancelRequested()) {
+        if (s.inbox.cancelled()) {
           // Temporal cancelled the turn with the run (a real server does so mid-retry): the
           // turn's last failure is the cancellation's doing, not the driver's.
           return;
         }
-        driverError = errorInfo(failure);
-        lastError = driverError.type() + ": " + driverError.message();
+        s.driverError = errorInfo(failure);
+        s.lastError = s.driverError.type() + ": " + s.driverError.message();
         return;
       }
       Spend spend = reply.spend(0);
-      ledger.metered(nodeId, spend, reply.model(), turn);
-      turn++;
+      s.ledger.metered(s.nodeId, spend, reply.model(), s.turn);
+      s.turn++;
       try {
-        pool.observe(spend);
+        s.pool.observe(spend);
       } catch (IllegalStateException e) {
         // The metered entry stays: the turn happened and cost something, we just cannot say what.
-        driverError =
+        s.driverError =
             new RunResult.ErrorInfo(
                 Failures.UNKNOWN_COST_UNDER_CAP, e.getMessage() + " (model " + reply.model() + ")");
-        lastError = driverError.message();
+        s.lastError = s.driverError.message();
         flush();
         return;
       }
       flush();
+      reportProgress();
       if (reply.toolCalls().isEmpty()) {
         return;
       }
       for (ToolCall call : reply.toolCalls()) {
-        if (cancelRequested()) {
+        if (s.inbox.cancelled()) {
           // A cancelled run starts nothing new, not even what its last turn asked for.
           return;
         }
-        phase = Toolsets.AWAIT_EVENT.equals(call.name()) ? "awaiting" : "driving";
+        s.phase = Toolsets.AWAIT_EVENT.equals(call.name()) ? "awaiting" : "driving";
         // While it waits for its workers the UI says so, with the workers it just spawned.
         publishDetails();
         JsonNode out = tools.handle(call);
         if (out.has("error")) {
-          lastError = call.name() + ": " + out.get("error").asText();
+          s.lastError = call.name() + ": " + out.get("error").asText();
         }
-        unsent.add(ChatMessage.tool(call.id(), call.name(), Json.canonical(out)));
+        s.unsent.add(ChatMessage.tool(call.id(), call.name(), Json.canonical(out)));
         flush();
       }
     }
   }
 
+  /**
+   * The pool (or the deadline) ran out. A run that ends at its budget marks why and ends; a root
+   * run that pauses waits, costing nothing, for {@code raiseBudget}, a cancel or its pause timeout.
+   *
+   * @return whether a raise came and the run goes on
+   */
+  private boolean pausedAtBudget(String why, boolean deadline) {
+    if (s.depth == 0 && s.request.pausesAtBudget()) {
+      int raisesBefore = s.raises;
+      s.pausedReason = why;
+      s.phase = RunStatus.PAUSED;
+      searchAttributes.paused();
+      publishDetails();
+      boolean raised =
+          Waits.until(
+              Duration.ofMillis(s.request.pauseTimeoutMsOrDefault()),
+              "paused: " + why + "; waiting for raiseBudget or a cancel",
+              () -> s.raises != raisesBefore || s.inbox.cancelReason != null);
+      s.pausedReason = null;
+      flush();
+      if (s.inbox.cancelReason != null) {
+        return false;
+      }
+      if (raised) {
+        searchAttributes.resumed();
+        return true;
+      }
+      why =
+          why + "; paused " + Duration.ofMillis(s.request.pauseTimeoutMsOrDefault()) + ", no raise";
+    }
+    if (deadline) {
+      s.deadlinePassed = true;
+    } else {
+      s.poolExhausted = true;
+    }
+    log.info("{}: {}", s.nodeId, why);
+    return false;
+  }
+
   private ChatTurnReply driverTurn() {
-    DriverSettings d = request.driverOrDefault();
-    ChatTurnRequest unadmitted =
-        new ChatTurnRequest(
-            ledger.runId(),
-            nodeId,
-            turn,
-            ChatTurnRequest.DRIVER,
-            d.model(),
-            d.temperature(),
-            conversationRef,
-            unsent,
-            Toolsets.COORDINATION,
-            usdCapped);
-    PoolReadout r = pool.readout();
+    DriverSettings d = s.request.driverOrDefault();
+    PoolReadout r = s.pool.readout();
     ChatTurnRequest chat =
-        admission
-            ? unadmitted.admitted(r.tokensLeft(), r.usdCapped() ? r.usdLeft() : null)
-            : unadmitted;
+        new ChatTurnRequest(
+                s.ledger.runId(),
+                s.nodeId,
+                s.turn,
+                ChatTurnRequest.DRIVER,
+                d.model(),
+                d.temperature(),
+                s.conversationRef,
+                s.unsent,
+                Toolsets.COORDINATION,
+                s.usdCapped)
+            .admitted(r.tokensLeft(), r.usdCapped() ? r.usdLeft() : null)
+            .withBudgetLine(BudgetLine.of(s, Workflow.currentTimeMillis()));
     RouterChatActivities router =
         Workflow.newActivityStub(
             RouterChatActivities.class,
-            Policies.routerChat("driver turn " + turn + " of " + nodeId));
-    ChatTurnReply[] reply = new ChatTurnReply[1];
-    if (admission) {
-      // A cancel reaches the call in flight: the activity aborts its request.
-      reply[0] = CancellableCall.run(router, chat, () -> inbox.abortCalls);
-    } else {
-      // Detached: a turn in flight when the run is cancelled still completes and is metered.
-      Workflow.newDetachedCancellationScope(() -> reply[0] = router.routerChat(chat)).run();
-    }
-    unsent.clear();
-    conversationRef = reply[0].conversationRef();
-    return reply[0];
+            Policies.routerChat("driver turn " + s.turn + " of " + s.nodeId));
+    int sent = s.unsent.size();
+    // A cancel reaches the call in flight: the activity aborts its request.
+    ChatTurnReply reply = CancellableCall.run(router, chat, () -> s.inbox.abortCalls);
+    // Only what was sent: an instruction that arrived during the call goes with the next turn.
+    s.unsent.subList(0, sent).clear();
+    s.conversationRef = reply.conversationRef();
+    return reply;
   }
 
   /** Writes the entries this workflow task produced to history as one {@code Meter} input. */
   private void flush() {
-    if (!ledger.hasUnwritten()) {
+    if (!s.ledger.hasUnwritten()) {
       return;
     }
-    MeterBatch batch = new MeterBatch(ledger.runId(), ledger.takeUnwritten());
+    MeterBatch batch = new MeterBatch(s.ledger.runId(), s.ledger.takeUnwritten());
     Workflow.newDetachedCancellationScope(() -> meter.meter(batch)).run();
   }
 
@@ -287,7 +352,7 @@ final class Supervisor {
    * input, and dollars when they are capped. The activity checks the input itself before sending.
    */
   private boolean canPayForACall() {
-    PoolReadout r = pool.readout();
+    PoolReadout r = s.pool.readout();
     boolean usdLeft = !r.usdCapped() || r.usdLeft().signum() > 0;
     return usdLeft && r.tokensLeft() > InputEstimate.MIN_OUTPUT_TOKENS;
   }
@@ -299,39 +364,22 @@ final class Supervisor {
    * @return whether a worker settled, so another call may now fit
    */
   private boolean awaitRefund() {
-    if (pool.readout().openReservations() == 0) {
+    if (s.pool.readout().openReservations() == 0) {
       return false;
     }
-    phase = "waiting for refunds";
+    s.phase = "waiting for refunds";
     publishDetails();
-    int before = crew.settledInOrder().size();
+    int before = s.settledCount;
     Duration bound = Policies.JOIN_DRAIN;
-    Duration left = untilDeadline();
+    Duration left = Deadlines.untilDeadline(s.pool);
     if (left != null && left.compareTo(bound) < 0) {
       bound = left;
     }
     return Waits.until(
             bound,
             "pool spent: waiting for a worker to settle and return what it did not spend",
-            () -> crew.settledInOrder().size() > before || inbox.cancelReason != null)
-        && inbox.cancelReason == null;
-  }
-
-  private boolean cancelRequested() {
-    if (CancellationScope.current().isCancelRequested()) {
-      inbox.cancel(new CancelRequest("cancelled through Temporal"));
-    }
-    return inbox.cancelReason != null;
-  }
-
-  private boolean deadlineReached() {
-    Long at = pool.readout().deadlineAtMs();
-    return at != null && Workflow.currentTimeMillis() >= at;
-  }
-
-  private Duration untilDeadline() {
-    Long at = pool.readout().deadlineAtMs();
-    return at == null ? null : Duration.ofMillis(at - Workflow.currentTimeMillis());
+            () -> s.settledCount > before || s.inbox.cancelReason != null)
+        && s.inbox.cancelReason == null;
   }
 
   /**
@@ -339,62 +387,67 @@ final class Supervisor {
    * capped dollars: another driver turn could buy nothing.
    */
   private boolean poolStarved() {
-    PoolReadout r = pool.readout();
+    PoolReadout r = s.pool.readout();
     if (r.openReservations() > 0) {
       return false;
     }
     boolean usdGone = r.usdCapped() && r.usdLeft().signum() <= 0;
-    boolean tokensGone = admission && r.tokensLeft() <= 0;
-    return usdGone || tokensGone || !pool.couldFund(request.perWorker());
+    boolean tokensGone = r.tokensLeft() <= 0;
+    return usdGone || tokensGone || !s.pool.couldFund(s.request.perWorker());
   }
 
   private void publishDetails() {
-    PoolReadout r = pool.readout();
+    PoolReadout r = s.pool.readout();
     Workflow.setCurrentDetails(
         String.format(
             Locale.ROOT,
-            "**%s** %s · turn %d · live workers %d · tokens left %d · usd left %s%s",
-            profile,
-            phase,
-            turn,
-            crew.live().size(),
+            "**%s** %s · turn %d · live workers %d · tokens left %d · usd left %s%s%s",
+            s.profile,
+            s.phase,
+            s.turn,
+            s.live().size(),
             r.tokensLeft(),
             r.usdCapped() ? r.usdLeft().toPlainString() : "uncapped",
-            lastError == null ? "" : " · last error: " + lastError));
+            s.pausedReason == null
+                ? ""
+                : " · paused: " + s.pausedReason + " (tally raise " + s.nodeId + " ...)",
+            s.lastError == null ? "" : " · last error: " + s.lastError));
   }
 
   RunStatus status() {
     List<RunStatus.WorkerView> views = new ArrayList<>();
-    for (WorkerSlot s : crew.all()) {
+    for (WorkerSlot w : s.workers.values()) {
       views.add(
           new RunStatus.WorkerView(
-              s.id,
-              s.profile,
-              s.label,
-              s.status,
-              s.outcome == null ? null : s.outcome.spent(),
-              s.reason));
+              w.id,
+              w.profile,
+              w.label,
+              w.status,
+              w.outcome == null ? null : w.outcome.spent(),
+              w.reason));
     }
-    String error = lastError != null ? lastError : inbox.rejectedFeedback;
+    String error = s.lastError != null ? s.lastError : s.inbox.rejectedFeedback;
     return new RunStatus(
-        nodeId,
-        profile,
-        phase,
-        turn,
+        s.nodeId,
+        s.profile,
+        s.phase,
+        s.turn,
         views,
-        pool.readout(),
-        ledger.totals().spentTotal(),
+        s.pool.readout(),
+        s.ledger.totals().spentTotal(),
         error,
-        List.copyOf(inbox.feedback),
-        result);
+        List.copyOf(s.inbox.feedback),
+        s.result,
+        s.pausedReason,
+        s.pausedReason == null ? null : s.pool.shortfallsFor(s.request.perWorker()));
   }
 
   LedgerView ledgerView() {
-    return new LedgerView(nodeId, ledger.entries(), ledger.totals());
+    return new LedgerView(s.nodeId, s.ledger.entries(), s.ledger.totals());
   }
 
   int turns() {
-    return turn;
+    return s.turn;
   }
 
   static String taskText(JsonNode task) {

@@ -31,13 +31,7 @@ public final class Toolsets {
               SPAWN_WORKER,
               "Start a worker on a task. Its whole budget is reserved from the run's pool up front;"
                   + " a refusal lists every short channel.",
-              "{\"type\":\"object\",\"required\":[\"profile\",\"task\"],\"properties\":{"
-                  + "\"profile\":{\"type\":\"string\",\"description\":\"chat or driver\"},"
-                  + "\"task\":{\"description\":\"what the worker should do\"},"
-                  + "\"label\":{\"type\":\"string\"},"
-                  + "\"budget\":"
-                  + BUDGET_SCHEMA
-                  + "}}"),
+              spawnSchema()),
           tool(
               AWAIT_EVENT,
               "Wait for the next worker event (a settlement). Answers {pending:true} after 15 s of"
@@ -65,6 +59,29 @@ public final class Toolsets {
               "{\"type\":\"object\",\"properties\":{\"reason\":{\"type\":\"string\"}}}"));
 
   private Toolsets() {}
+
+  /** {@code spawn_worker}'s arguments, with every worker kind and the shape of its task. */
+  private static String spawnSchema() {
+    StringBuilder kinds = new StringBuilder();
+    StringBuilder names = new StringBuilder();
+    for (WorkerKind k : WorkerKinds.ALL) {
+      kinds.append(kinds.length() == 0 ? "" : "; ");
+      kinds.append(k.name()).append(": ").append(k.description());
+      kinds.append(" (task: ").append(k.taskShape()).append(')');
+      names.append(names.length() == 0 ? "" : ",").append('"').append(k.name()).append('"');
+    }
+    return "{\"type\":\"object\",\"required\":[\"profile\",\"task\"],\"properties\":{"
+        + "\"profile\":{\"type\":\"string\",\"enum\":["
+        + names
+        + "],\"description\":"
+        + Json.canonical(kinds.toString())
+        + "},"
+        + "\"task\":{\"description\":\"what the worker should do, in the shape its kind takes\"},"
+        + "\"label\":{\"type\":\"string\"},"
+        + "\"budget\":"
+        + BUDGET_SCHEMA
+        + "}}";
+  }
 
   /**
    * The tools of a named set.

@@ -8,16 +8,16 @@ import io.temporal.workflow.Workflow;
  */
 final class Versions {
   /**
-   * Cost truth: every router call carries what its node can still pay for, a node with nothing left
-   * makes no call, a spawn that cannot cover one minimal call is refused, and a failed call the
-   * router may have billed is metered (known usage kept, the rest unknown).
+   * Drivers a model can drive: a nested driver reports its spend after each turn ({@code
+   * workerProgress}), a {@code driver} spawn without a budget gets room for its own children, and
+   * one whose budget cannot fund a child is refused.
    */
-  static final String CALL_ADMISSION = "cost-truth";
+  static final String DRIVERS = "drivers";
 
   private Versions() {}
 
-  /** Whether this execution admits every router call (false only when replaying older runs). */
-  static boolean callAdmission() {
-    return Workflow.getVersion(CALL_ADMISSION, Workflow.DEFAULT_VERSION, 1) >= 1;
+  /** Whether this execution has the {@value #DRIVERS} change (false when replaying older runs). */
+  static boolean drivers() {
+    return Workflow.getVersion(DRIVERS, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 }

@@ -18,6 +18,9 @@ import dev.tally.ledger.Budget;
  * @param run the spawning run's settings (models, per-worker default, caps) a nested driver
  *     inherits
  * @param usdCapped whether the paying root caps dollars
+ * @param reportTo the workflow id the worker also signals its outcome to ({@code workerEnded}), set
+ *     when its parent may continue-as-new: the run that started it may be closed by then, and the
+ *     parent's current run must still settle it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -13,7 +13,8 @@ public final class WorkerProfiles {
   /** A detached sandbox turn (a coder or researcher turn), validated before it is delivered. */
   public static final String SANDBOX = "sandbox";
 
-  public static final List<String> KNOWN = List.of(CHAT, DRIVER, SANDBOX);
+  /** Every kind in the registry ({@link WorkerKinds}), in its order. */
+  public static final List<String> KNOWN = WorkerKinds.ALL.stream().map(WorkerKind::name).toList();
 
   /** Sandbox workers need a sandbox on the worker, so a run opts into them. */
   public static final List<String> DEFAULT_ALLOWED = List.of(CHAT, DRIVER);

@@ -19,6 +19,18 @@ public interface WorkerTaskWorkflow {
   @SignalMethod(name = "cancel", description = "Stop the worker and report what it spent")
   void cancel(CancelRequest request);
 
+  /**
+   * Sent by a parent about to continue-as-new: the run that started this worker is closing, so the
+   * worker also reports its outcome by the {@code workerEnded} signal to the parent's workflow id,
+   * where the chain's current run settles it.
+   */
+  @SignalMethod(name = "reportTo", description = "Report the outcome to this workflow id too")
+  void reportTo(String parentWorkflowId);
+
+  /** A live worker's spend so far, for a nested driver's crew. */
+  @SignalMethod(name = WorkerProgress.SIGNAL, description = "A live worker's spend so far")
+  void workerProgress(WorkerProgress progress);
+
   @QueryMethod(name = "status", description = "Phase and spend so far")
   RunStatus status();
 

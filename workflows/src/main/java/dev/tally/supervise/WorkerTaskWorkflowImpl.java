@@ -3,98 +3,78 @@ package dev.tally.supervise;
 import dev.tally.ledger.LedgerTotals;
 import io.temporal.workflow.Workflow;
 import java.util.List;
+import org.slf4j.Logger;
 
 /**
- * A spawned worker. A chat worker answers with router calls; a driver worker runs a nested
- * supervised run on its own reservation and reports its inference apart from its children's work,
- * so the parent can re-home it. Either way the outcome, never a failure, goes back to the parent.
+ * A spawned worker of any {@link WorkerKind}. The outcome, never a failure, goes back to the
+ * parent: as this workflow's result, and also by signal once the parent has said it
+ * continues-as-new (the run that started the worker then no longer takes its result).
  */
 public final class WorkerTaskWorkflowImpl implements WorkerTaskWorkflow {
+  private static final Logger log = Workflow.getLogger(WorkerTaskWorkflowImpl.class);
+
   private final Inbox inbox = new Inbox();
-  private ChatWorker chat;
-  private SandboxWorker sandbox;
-  private Supervisor driver;
+  private WorkerAssignment assignment;
+  private WorkerRun worker;
+  private String reportTo;
 
   @Override
-  public WorkerOutcome run(WorkerAssignment assignment) {
-    if (WorkerProfiles.DRIVER.equals(assignment.profile())) {
-      return runDriver(assignment);
+  public WorkerOutcome run(WorkerAssignment a) {
+    assignment = a;
+    worker = WorkerKinds.named(a.profile()).start(a, inbox);
+    WorkerOutcome outcome = worker.run();
+    if (reportTo != null) {
+      report(reportTo, outcome);
     }
-    if (WorkerProfiles.SANDBOX.equals(assignment.profile())) {
-      sandbox = new SandboxWorker(assignment, inbox);
-      return sandbox.run();
-    }
-    chat = new ChatWorker(assignment, inbox);
-    return chat.run();
+    return outcome;
   }
 
-  private WorkerOutcome runDriver(WorkerAssignment a) {
-    RunRequest nested = a.run().nested(a.task(), a.budget());
-    driver =
-        new Supervisor(a.nodeId(), WorkerProfiles.DRIVER, a.depth(), nested, a.usdCapped(), inbox);
-    RunResult r = driver.run();
-    LedgerTotals totals = driver.ledgerView().totals();
-    String status =
-        RunResult.WINNER.equals(r.kind())
-            ? WorkerOutcome.DONE
-            : RunResult.CANCELLED.equals(r.reason()) ? WorkerOutcome.CANCELLED : WorkerOutcome.DOWN;
-    String reason = r.reason() == null ? null : r.reason() + ": " + r.detail();
-    return new WorkerOutcome(
-        a.nodeId(),
-        status,
-        r.output(),
-        r.outRef(),
-        r.verdict(),
-        totals.driverInference(),
-        totals.childWork(),
-        reason,
-        RunResult.DRIVER_FAILED.equals(r.reason()) ? Boolean.TRUE : null,
-        nested.driverOrDefault().model(),
-        driver.turns());
+  @Override
+  public void reportTo(String parentWorkflowId) {
+    reportTo = parentWorkflowId;
+  }
+
+  private static void report(String parent, WorkerOutcome outcome) {
+    try {
+      Workflow.newUntypedExternalWorkflowStub(parent).signal("workerEnded", outcome);
+    } catch (RuntimeException e) {
+      // The parent's chain has closed: nobody is left to settle with, the result stays here.
+      log.info("outcome of {} not reported to {}: {}", outcome.nodeId(), parent, e.getMessage());
+    }
   }
 
   @Override
   public void steer(SteerRequest request) {
-    if (chat != null && request != null && request.instruction() != null) {
-      chat.steer(request.instruction());
+    boolean steerable =
+        worker != null && WorkerKinds.named(assignment.profile()).notSteerable() == null;
+    if (steerable && request != null && request.instruction() != null) {
+      worker.steer(request.instruction());
+    }
+  }
+
+  @Override
+  public void workerProgress(WorkerProgress progress) {
+    if (worker instanceof DriverWorker driver) {
+      driver.progress(progress);
     }
   }
 
   @Override
   public void cancel(CancelRequest request) {
     inbox.cancel(request);
-    if (sandbox != null) {
-      sandbox.cancel();
+    if (worker != null) {
+      worker.cancel();
     }
   }
 
   @Override
   public RunStatus status() {
-    if (driver != null) {
-      return driver.status();
-    }
-    if (chat != null) {
-      return chat.status();
-    }
-    if (sandbox != null) {
-      return sandbox.status();
-    }
-    return new RunStatus(
-        Workflow.getInfo().getWorkflowId(),
-        null,
-        "starting",
-        0,
-        List.of(),
-        null,
-        null,
-        null,
-        List.of(),
-        null);
+    return worker == null ? RunStatus.starting(null, inbox) : worker.status();
   }
 
   @Override
   public LedgerView ledger() {
-    if (driver != null) {
+    if (worker instanceof DriverWorker driver) {
       return driver.ledgerView();
     }
     return new LedgerView(

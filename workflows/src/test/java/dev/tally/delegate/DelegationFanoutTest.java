@@ -23,6 +23,7 @@ import dev.tally.sandbox.TurnUsage;
 import dev.tally.sandbox.ValidationReport;
 import dev.tally.supervise.CancelRequest;
 import dev.tally.supervise.EvalRunLabels;
+import dev.tally.testing.HistoryCapture;
 import dev.tally.visibility.FixedVisibility;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;

@@ -9,6 +9,7 @@ import dev.tally.sandbox.FakeSandbox;
 import dev.tally.sandbox.SandboxFailures;
 import dev.tally.sandbox.TurnTick;
 import dev.tally.sandbox.TurnUsage;
+import dev.tally.testing.HistoryCapture;
 import dev.tally.visibility.FixedVisibility;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;

@@ -22,6 +22,7 @@ import dev.tally.sandbox.TurnTick;
 import dev.tally.sandbox.TurnUsage;
 import dev.tally.sandbox.ValidationReport;
 import dev.tally.supervise.CancelRequest;
+import dev.tally.testing.HistoryCapture;
 import dev.tally.visibility.FixedVisibility;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;

@@ -11,6 +11,7 @@ import dev.tally.sandbox.SessionRequest;
 import dev.tally.sandbox.TurnTick;
 import dev.tally.sandbox.TurnUsage;
 import dev.tally.sandbox.ValidationReport;
+import dev.tally.testing.HistoryCapture;
 import dev.tally.testing.RecordingMeter;
 import dev.tally.testing.Requests;
 import dev.tally.testing.ScriptedChat;
@@ -68,7 +69,9 @@ class SandboxWorkerTest {
                 5,
                 "0.0001",
                 ScriptedChat.call("a", "spawn_worker", args),
-                ScriptedChat.call("b", "spawn_worker", args));
+                ScriptedChat.call("b", "spawn_worker", args),
+                ScriptedChat.call(
+                    "c", "steer_worker", "{\"workerId\":\"run-sb:s1\",\"instruction\":\"go\"}"));
           }
           long settled = results.stream().filter(r -> r.has("type")).count();
           if (settled < 2 && results.stream().noneMatch(r -> r.has("error"))) {
@@ -117,6 +120,9 @@ class SandboxWorkerTest {
 
     assertThat(result.kind()).isEqualTo(RunResult.WINNER);
     assertThat(result.winnerId()).isEqualTo(RUN + ":s1");
+    JsonNode steer = seen.get(2);
+    assertThat(steer.path("delivered").asBoolean(true)).as(steer.toString()).isFalse();
+    assertThat(steer.path("reason").asText()).isEqualTo(new SandboxKind().notSteerable());
     JsonNode change = Json.parse(result.output());
     assertThat(change.path("patch").asText()).contains("+fixed");
     assertThat(change.path("sessionRef").asText()).contains("session=run-sb.s1");
@@ -135,6 +141,8 @@ class SandboxWorkerTest {
         .extracting(SessionRequest::sessionId)
         .containsExactlyInAnyOrder("run-sb.s1", "run-sb.s2");
     assertThat(result.spentBreakdown().childWork().usd()).isEqualByComparingTo("0.03");
+    HistoryCapture.save(RUN, harness.client().fetchHistory(RUN));
+    HistoryCapture.save(RUN.replace(':', '_') + "_s1", harness.client().fetchHistory(RUN + ":s1"));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.tally.delegate;
+package dev.tally.testing;
 
 import io.temporal.common.WorkflowExecutionHistory;
 import java.io.IOException;
@@ -8,18 +8,23 @@ import java.nio.file.Path;
 
 /**
  * Saves a history for the replay tests when run with {@code -Dtally.captureHistories=<dir>}
- * (normally {@code src/test/resources/histories}); otherwise does nothing.
+ * (normally {@code src/test/resources/histories}); otherwise does nothing. A name already in the
+ * directory is left as it is: the replay corpus is append-only.
  */
-final class HistoryCapture {
+public final class HistoryCapture {
   private HistoryCapture() {}
 
-  static void save(String name, WorkflowExecutionHistory history) {
+  public static void save(String name, WorkflowExecutionHistory history) {
     String dir = System.getProperty("tally.captureHistories");
     if (dir == null || dir.isBlank()) {
       return;
     }
     try {
       Path file = Path.of(dir).resolve(name + ".json");
+      if (Files.exists(file)) {
+        // The corpus is append-only: a captured history is never re-captured.
+        return;
+      }
       Files.createDirectories(file.getParent());
       Files.writeString(file, history.toJson(true));
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.tally.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.http.HeaderValues;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -73,7 +74,7 @@ public final class EvalRunExporter {
             .header("Content-Type", "application/json")
             .header("Authorization", "Bearer " + config.apiKey())
             .header(WIRE_VERSION_HEADER, EvalRunBatch.WIRE_VERSION)
-            .header("Idempotency-Key", batch.idempotencyKey())
+            .header("Idempotency-Key", HeaderValues.idempotencyKey(batch.idempotencyKey()))
             .POST(
                 HttpRequest.BodyPublishers.ofString(
                     Wire.text(Wire.body(batch)), StandardCharsets.UTF_8))

@@ -3,6 +3,7 @@ package dev.tally.router;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.http.HeaderValues;
 import dev.tally.json.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -79,7 +80,7 @@ public final class OpenAiChatBackend implements ChatBackend {
             .timeout(timeout)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
-            .header("Idempotency-Key", call.idempotencyKey())
+            .header("Idempotency-Key", HeaderValues.idempotencyKey(call.idempotencyKey()))
             .POST(HttpRequest.BodyPublishers.ofString(requestBody(call), StandardCharsets.UTF_8));
     if (apiKey != null) {
       request.header("Authorization", "Bearer " + apiKey);

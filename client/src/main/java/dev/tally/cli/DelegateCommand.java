@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.delegate.DelegationProfiles;
 import dev.tally.delegate.DelegationRequest;
+import dev.tally.delegate.DelegationRules;
 import dev.tally.delegate.DelegationStatus;
 import dev.tally.delegate.DelegationSubmitter;
 import dev.tally.delegate.Submission;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -92,6 +94,12 @@ final class DelegateCommand extends TallyCommand {
   @Override
   public Integer call() throws Exception {
     DelegationRequest request = request();
+    List<String> problems = DelegationRules.problems(request);
+    if (!problems.isEmpty()) {
+      // Refused before connecting: bad usage, said like any other flag's problem.
+      throw new ParameterException(
+          spec.commandLine(), "invalid delegation: " + String.join("; ", problems));
+    }
     try (TemporalSession session = root.connect()) {
       Submission submission =
           DelegationSubmitter.submit(session.client(), session.taskQueue(), request);

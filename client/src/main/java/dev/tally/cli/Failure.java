@@ -72,6 +72,19 @@ record Failure(int exitCode, String message) {
             + " TEMPORAL_ADDRESS at yours");
   }
 
+  /** Something answered at {@code address}, but not as a Temporal frontend. */
+  static Failure notTemporal(String address, Status status) {
+    return new Failure(
+        ExitCode.UNREACHABLE,
+        "cannot reach Temporal at "
+            + address
+            + ": something answers there, but not as a Temporal frontend ("
+            + status.getCode()
+            + " "
+            + describe(status)
+            + "); point --address / TEMPORAL_ADDRESS at Temporal's gRPC port (7233 by default)");
+  }
+
   static Failure notFound(String workflowId, TallyCli root) {
     return new Failure(
         ExitCode.NOT_FOUND,

@@ -19,14 +19,17 @@ import picocli.CommandLine.Parameters;
  *
  * <p>A closed workflow takes no signals, yet results are rated after they close, so every rating
  * goes to the target's feedback log ({@code fb-<id>}, a small workflow started by
- * signal-with-start). A run that is still open also gets the {@code feedback} signal, so its own
- * status and result carry the rating too.
+ * signal-with-start). A supervised run that is still open is sent the rating first as its {@code
+ * rate} update, so its own status and result carry it too, and a rating the run refuses (its
+ * validator names the field) exits 2 with nothing recorded anywhere. An open delegation gets the
+ * {@code feedback} signal.
  */
 @Command(
     name = "feedback",
     description = {
       "Rate a run or delegation, open or closed: recorded in its feedback log (fb-ID), and sent as"
-          + " the feedback signal to a supervised run that is still open."
+          + " the rate update to a supervised run that is still open (a rating the run refuses"
+          + " exits 2, recorded nowhere)."
     })
 final class FeedbackCommand extends TallyCommand {
   @Parameters(index = "0", paramLabel = "ID", description = "The run's workflow id.")
@@ -53,11 +56,26 @@ final class FeedbackCommand extends TallyCommand {
     String who = by != null ? by : root.env().getOrDefault("USER", "cli");
     try (TemporalSession session = root.connect()) {
       WorkflowExecutionInfo info = session.describe(workflowId);
-      boolean signalled =
-          TemporalSession.running(info)
-              && SupervisedRunWorkflow.TYPE.equals(info.getType().getName());
-      if (signalled) {
-        session.signal(workflowId, "feedback", new Feedback(score, label, notes, who));
+      boolean signalled = false;
+      String runAnswer = null;
+      if (TemporalSession.running(info)
+          && SupervisedRunWorkflow.TYPE.equals(info.getType().getName())) {
+        RunRating.Answer answer =
+            RunRating.send(
+                session.client(),
+                workflowId,
+                new Feedback(score, label, notes, who),
+                TemporalSession.QUERY_TIMEOUT);
+        if (answer instanceof RunRating.Answer.Refused refused) {
+          throw new CliException(
+              ExitCode.USAGE,
+              "the run "
+                  + workflowId
+                  + " refused the rating, nothing recorded: "
+                  + refused.reason());
+        }
+        signalled = !(answer instanceof RunRating.Answer.Closed);
+        runAnswer = describe(answer);
       }
       FeedbackRecorder.Recorded recorded;
       try {
@@ -79,6 +97,9 @@ final class FeedbackCommand extends TallyCommand {
         doc.put("workflowId", workflowId);
         doc.put("feedbackLog", recorded.logWorkflowId());
         doc.put("signalledRun", signalled);
+        if (runAnswer != null) {
+          doc.put("runAnswer", runAnswer);
+        }
         doc.put("event", recorded.event());
         printJson(doc);
       } else {
@@ -91,9 +112,22 @@ final class FeedbackCommand extends TallyCommand {
                 + who
                 + ") in its feedback log "
                 + recorded.logWorkflowId()
-                + (signalled ? ", and sent to the open run" : ""));
+                + (runAnswer != null ? "; the open run " + runAnswer : "")
+                + (runAnswer == null && signalled ? ", and sent to the open delegation" : ""));
       }
       return ExitCode.OK;
     }
+  }
+
+  private static String describe(RunRating.Answer answer) {
+    if (answer instanceof RunRating.Answer.Taken taken) {
+      return "took it (" + taken.held() + (taken.held() == 1 ? " rating" : " ratings") + " held)";
+    }
+    if (answer instanceof RunRating.Answer.NoAnswer none) {
+      return "has no worker answering (waited "
+          + none.waited().toSeconds()
+          + " s); it takes the rating when a worker polls";
+    }
+    return "closed before it could take the rating";
   }
 }

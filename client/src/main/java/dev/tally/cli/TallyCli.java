@@ -127,7 +127,12 @@ public final class TallyCli implements Callable<Integer> {
           String name = ex.getCommandLine().getCommandSpec().qualifiedName();
           ex.getCommandLine()
               .getErr()
-              .println("tally: " + firstLine(ex.getMessage()) + " (see `" + name + " --help`)");
+              .println(
+                  "tally: "
+                      + UsageMessages.plain(firstLine(ex.getMessage()))
+                      + " (see `"
+                      + name
+                      + " --help`)");
           return ExitCode.USAGE;
         });
     cli.setExecutionExceptionHandler(

@@ -74,6 +74,9 @@ final class TemporalSession implements AutoCloseable {
       Failure f = Failure.fromStatus(e.getStatus(), address, namespace);
       if (f.exitCode() == ExitCode.NOT_FOUND) {
         f = Failure.unreachable(address, "no Temporal frontend answered");
+      } else if (f.exitCode() != ExitCode.UNREACHABLE) {
+        // Something listens there but does not speak Temporal's gRPC (a web server, say).
+        f = Failure.notTemporal(address, e.getStatus());
       }
       throw new CliException(f.exitCode(), f.message(), e);
     }

@@ -14,9 +14,6 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -80,12 +77,9 @@ public final class TallyWorker implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(telemetry, "telemetry");
     if (!config.blobs().shared()) {
-      try {
-        Files.createDirectories(config.blobDir());
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot create the conversation store " + config.blobDir() + ": " + e.getMessage(), e);
-      }
+      // Checked now, not at the first billed call: a store that cannot be written would fail a
+      // router call after the router has billed it.
+      DataDirCheck.writable(config.blobDir(), "the conversation store");
     }
     ManagedBlobStore blobs = config.blobs().open();
     WorkerFactory factory =

@@ -3,6 +3,7 @@ package dev.tally.worker;
 import dev.tally.TallyWorkflows;
 import dev.tally.blob.BlobStoreConfig;
 import dev.tally.export.ExportConfig;
+import dev.tally.router.PriceCatalog;
 import dev.tally.router.RouterConfig;
 import dev.tally.sandbox.SandboxConfig;
 import dev.tally.sandbox.SandboxHost;
@@ -140,6 +141,14 @@ public record WorkerConfig(
                 + ": expected a readable JSON price catalog file, got '"
                 + catalog
                 + "' (no such file)");
+      } else if (catalog != null) {
+        // Read it now: a catalog that does not parse must stop the worker here, in one line,
+        // not when the router activities are built.
+        try {
+          PriceCatalog.fromFile(catalog);
+        } catch (IllegalArgumentException e) {
+          problems.add(RouterConfig.PRICE_CATALOG_ENV + ": " + firstLine(e.getMessage()));
+        }
       }
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
@@ -332,5 +341,13 @@ public record WorkerConfig(
       return expected;
     }
     return null;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int nl = message.indexOf('\n');
+    return (nl < 0 ? message : message.substring(0, nl)).trim();
   }
 }

@@ -1,11 +1,13 @@
 package dev.tally.delegate;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.json.Json;
 import dev.tally.supervise.EvalRunLabels;
+import java.util.List;
 
 /**
  * Input of {@code Delegation}.
@@ -24,6 +26,8 @@ import dev.tally.supervise.EvalRunLabels;
  * @param wallCapMs the wall-clock cap per sandbox session; null for the worker's setting
  * @param evalRun opt-in eval-run export, as for supervised runs: one record when the delegation
  *     ends, a generation per candidate; like the timing knobs, it does not change the task id
+ * @param inputProblems what was wrong with the JSON this request was read from (unknown fields,
+ *     wrong types), set by {@link DelegationRequestReader}; never on the wire
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,7 +37,19 @@ public record DelegationRequest(
     String namespace,
     Long tickIntervalMs,
     Long wallCapMs,
-    EvalRunLabels evalRun) {
+    EvalRunLabels evalRun,
+    @JsonIgnore List<String> inputProblems) {
+
+  /** A request as clients build it. */
+  public DelegationRequest(
+      String profile,
+      JsonNode args,
+      String namespace,
+      Long tickIntervalMs,
+      Long wallCapMs,
+      EvalRunLabels evalRun) {
+    this(profile, args, namespace, tickIntervalMs, wallCapMs, evalRun, null);
+  }
 
   /** A request without eval export. */
   public DelegationRequest(
@@ -48,12 +64,20 @@ public record DelegationRequest(
 
   /** The same request driven with another tick interval and cap; the task id does not change. */
   public DelegationRequest withTiming(Long tickIntervalMs, Long wallCapMs) {
-    return new DelegationRequest(profile, args, namespace, tickIntervalMs, wallCapMs, evalRun);
+    return new DelegationRequest(
+        profile, args, namespace, tickIntervalMs, wallCapMs, evalRun, inputProblems);
   }
 
   /** The same request exporting an eval-run record; the task id does not change. */
   public DelegationRequest withEvalRun(EvalRunLabels labels) {
-    return new DelegationRequest(profile, args, namespace, tickIntervalMs, wallCapMs, labels);
+    return new DelegationRequest(
+        profile, args, namespace, tickIntervalMs, wallCapMs, labels, inputProblems);
+  }
+
+  /** The same request with what was wrong with its JSON. */
+  DelegationRequest withInputProblems(List<String> problems) {
+    return new DelegationRequest(
+        profile, args, namespace, tickIntervalMs, wallCapMs, evalRun, List.copyOf(problems));
   }
 
   /** What is asked, without the timing knobs: the input of the task id. */

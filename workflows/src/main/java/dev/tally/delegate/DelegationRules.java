@@ -13,6 +13,10 @@ import java.util.Set;
  */
 public final class DelegationRules {
   static final int MAX_VARIANTS = 8;
+
+  /** Longest tick interval or wall-clock cap: ten years, far beyond any sandbox session. */
+  static final long MAX_MS = 315_360_000_000L;
+
   static final Set<String> SOURCES = Set.of("web", "corpus", "twitter", "github", "docs");
   private static final Set<String> CODER_FIELDS =
       Set.of("goal", "repoRoot", "contextHint", "variants", "config");
@@ -40,6 +44,13 @@ public final class DelegationRules {
     if (request == null) {
       out.add("request: expected a DelegationRequest object, got null");
       return out;
+    }
+    if (request.inputProblems() != null) {
+      out.addAll(request.inputProblems());
+      if (request.profile() == null && request.args() == null) {
+        // Nothing could be read: the other fields' "missing" messages would only be noise.
+        return out;
+      }
     }
     String profile = request.profile();
     if (profile == null || !DelegationProfiles.ALL.contains(profile)) {
@@ -360,6 +371,8 @@ public final class DelegationRules {
   private static void positiveOrAbsent(List<String> out, String field, Long v) {
     if (v != null && v < 1) {
       out.add(field + ": expected an integer >= 1 or absent, got " + v);
+    } else if (v != null && v > MAX_MS) {
+      out.add(field + ": expected at most " + MAX_MS + " (ten years), got " + v);
     }
   }
 

@@ -582,7 +582,8 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
 
   /** A profile fit for a search attribute: one of the known names, else none. */
   private static String knownProfile(String profile) {
-    return DelegationProfiles.ALL.contains(profile) ? profile : null;
+    // List.of(...).contains(null) throws: a request without a profile must still be refused.
+    return profile != null && DelegationProfiles.ALL.contains(profile) ? profile : null;
   }
 
   private static int variantsOf(DelegationRequest request) {

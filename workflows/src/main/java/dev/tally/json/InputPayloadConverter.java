@@ -1,7 +1,13 @@
 package dev.tally.json;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.delegate.DelegationFeedback;
+import dev.tally.delegate.DelegationFeedbackReader;
+import dev.tally.delegate.DelegationRequest;
+import dev.tally.delegate.DelegationRequestReader;
 import dev.tally.supervise.CancelRequest;
+import dev.tally.supervise.Feedback;
+import dev.tally.supervise.FeedbackReader;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunRequestReader;
 import io.temporal.api.common.v1.Payload;
@@ -9,9 +15,10 @@ import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.lang.reflect.Type;
 
 /**
- * The JSON payload converter, except that a {@code RunRequest} is read by {@link RunRequestReader},
- * which never throws: a bad run input becomes a typed {@code InvalidRunRequest} naming the field,
- * instead of a workflow that fails with the JSON library's message.
+ * The JSON payload converter, except that a {@code RunRequest} is read by {@link RunRequestReader}
+ * and a {@code DelegationRequest} by {@link DelegationRequestReader}, which never throw: a bad
+ * input becomes a typed {@code InvalidRunRequest} or {@code InvalidDelegationRequest} naming the
+ * field, instead of a workflow that fails with the JSON library's message.
  */
 final class InputPayloadConverter extends JacksonJsonPayloadConverter {
   /** How much of an unreadable cancel payload is kept as its reason. */
@@ -28,6 +35,17 @@ final class InputPayloadConverter extends JacksonJsonPayloadConverter {
   public <T> T fromData(Payload content, Class<T> valueClass, Type valueType) {
     if (valueClass == RunRequest.class) {
       return valueClass.cast(RunRequestReader.read(mapper, content.getData().toByteArray()));
+    }
+    if (valueClass == DelegationRequest.class) {
+      return valueClass.cast(DelegationRequestReader.read(mapper, content.getData().toByteArray()));
+    }
+    if (valueClass == Feedback.class) {
+      // A rating that cannot be read is refused by name (update) or reported (signal), not dropped.
+      return valueClass.cast(FeedbackReader.read(mapper, content.getData().toByteArray()));
+    }
+    if (valueClass == DelegationFeedback.class) {
+      return valueClass.cast(
+          DelegationFeedbackReader.read(mapper, content.getData().toByteArray()));
     }
     if (valueClass == CancelRequest.class) {
       // A cancel is a cancel whatever it carries: a bare string, a number or a malformed object

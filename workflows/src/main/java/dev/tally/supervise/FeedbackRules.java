@@ -19,6 +19,13 @@ final class FeedbackRules {
       out.add("feedback: expected an object {score, label?, notes?, by?}, got nothing");
       return out;
     }
+    if (f.inputProblems() != null) {
+      out.addAll(f.inputProblems());
+      if (f.score() == null) {
+        // The score could not be read: "got null" beside the reason would only be noise.
+        return out;
+      }
+    }
     if (f.score() == null || !(f.score() >= 0 && f.score() <= 1)) {
       out.add("feedback.score: expected a number in 0..1, got " + f.score());
     }

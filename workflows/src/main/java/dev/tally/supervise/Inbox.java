@@ -69,10 +69,10 @@ final class Inbox {
   }
 
   void feedback(Feedback f) {
-    if (f == null || f.score() == null || !(f.score() >= 0 && f.score() <= 1)) {
+    List<String> problems = FeedbackRules.problems(f);
+    if (!problems.isEmpty()) {
       // A signal cannot be refused, so a bad rating is kept out of the record and reported.
-      rejectedFeedback =
-          "feedback.score: expected a number in 0..1, got " + (f == null ? "nothing" : f.score());
+      rejectedFeedback = String.join("; ", problems);
       return;
     }
     feedback.add(f);

@@ -101,6 +101,19 @@ class FaultMatrixTest {
             (i, p, b) -> Answer.ok("<html>bad gateway</html>")),
         fault("2xx empty body", Knowable.UNKNOWN, 1, (i, p, b) -> Answer.ok("")),
         fault(
+            // Over Jackson's 20,000,000-character string limit: the body cannot be bound, but the
+            // usage after the content is still read from its text.
+            "2xx body over 20 MB, usage after the content",
+            Knowable.EXACT,
+            1,
+            (i, p, b) ->
+                Answer.ok(
+                    "{\"choices\":[{\"message\":{\"content\":\""
+                        + "x".repeat(21_000_000)
+                        + "\"}}],"
+                        + FaultRouter.usage(p)
+                        + "}")),
+        fault(
             "2xx usage above 2^63",
             Knowable.UNKNOWN,
             1,

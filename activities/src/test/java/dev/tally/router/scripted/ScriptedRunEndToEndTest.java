@@ -64,6 +64,52 @@ class ScriptedRunEndToEndTest {
     router.close();
   }
 
+  /**
+   * A workflow id that is not plain ASCII through the real HTTP client and a loopback router: the
+   * JDK refuses such a header value, so before the key was hashed every call failed before it was
+   * sent. Now the run wins and each call carries a stable hashed key of its own.
+   */
+  @Test
+  void nonAsciiWorkflowId_runsToAWinner_everyCallKeyedByTheHashOfItsId(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {
+    worker.registerActivitiesImplementations(
+        RouterChatActivitiesImpl.create(router.config(), new InMemoryBlobStore()),
+        new MeterActivitiesImpl(List.of((key, runId, entry) -> sunk.add(entry))),
+        VisibilityActivitiesImpl.create(env.getWorkflowServiceStubs(), env.getNamespace()));
+    env.start();
+    String runId = "run-\u00fcmlaut-\u65e5\u672c";
+    SupervisedRunWorkflow run =
+        client.newWorkflowStub(
+            SupervisedRunWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(runId)
+                .setTaskQueue(worker.getTaskQueue())
+                .build());
+
+    RunResult result =
+        run.run(
+            new RunRequest(
+                TextNode.valueOf(TASK),
+                new Budget(100L, 1_000_000L, new BigDecimal("1.00"), null),
+                Budget.of(2, 50_000),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
+
+    assertThat(result.kind()).isEqualTo(RunResult.WINNER);
+    assertThat(result.winnerId()).startsWith(runId + ":s");
+    List<BilledCall> billed = router.billed();
+    assertThat(billed).hasSizeGreaterThan(3);
+    assertThat(billed)
+        .extracting(BilledCall::idempotencyKey)
+        .allMatch(k -> k.matches("sha256:[0-9a-f]{64}"))
+        .doesNotHaveDuplicates();
+    assertThat(result.spentTotal().inputTokens()).isEqualTo(router.totals().promptTokens());
+  }
+
   @Test
   void threeWorkerRun_ledgerEqualsWhatTheRouterBilled(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client) {

@@ -16,6 +16,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -27,12 +30,21 @@ import java.util.regex.Pattern;
  * and are then renamed into place atomically, so a reader in another process sees either nothing or
  * the whole blob, never a torn one. Two processes writing the same blob at once both succeed: the
  * bytes are identical by construction, so whichever rename lands last changes nothing.
+ *
+ * <p>Durable on return: the file's bytes are flushed before the rename and the shard directory
+ * after it, because a rename lives in the directory and without that second flush a power cut in
+ * the next few seconds could lose the name of a blob whose reference is already in history. A shard
+ * directory is created (and its own name flushed) once per process; after that a put costs the two
+ * flushes, no directory checks.
  */
 public final class FilesystemBlobStore implements ManagedBlobStore {
   /** The file name part of a blob: the 62 hex digits after the shard's two. */
   private static final Pattern REST = Pattern.compile("[0-9a-f]{62}");
 
   private final Path dir;
+
+  /** Shard directories known to exist with their names on disk: created or flushed once. */
+  private final Set<Path> durableShards = ConcurrentHashMap.newKeySet();
 
   /** A store rooted at {@code dir}, which is created on first write if it does not exist. */
   public FilesystemBlobStore(Path dir) {
@@ -49,17 +61,28 @@ public final class FilesystemBlobStore implements ManagedBlobStore {
     Objects.requireNonNull(bytes, "bytes");
     String ref = Json.sha256Ref(bytes);
     Path target = pathOf(BlobRef.hex(ref));
-    if (Files.exists(target)) {
-      return ref;
-    }
     Path shard = target.getParent();
     Path temp = null;
     try {
-      Files.createDirectories(shard);
-      temp = Files.createTempFile(shard, ".incoming-", ".tmp");
-      writeDurably(temp, bytes);
+      if (Files.exists(target)) {
+        // Another writer (maybe one killed right after its rename) stored it: its name is made
+        // durable here too before the reference is handed out.
+        flushDirectory(shard);
+        return ref;
+      }
+      ensureShard(shard);
+      temp = shard.resolve(".incoming-" + UUID.randomUUID() + ".tmp");
+      try {
+        writeDurably(temp, bytes);
+      } catch (NoSuchFileException e) {
+        // The shard was removed behind this process's back (the store emptied by hand): again.
+        durableShards.remove(shard);
+        ensureShard(shard);
+        writeDurably(temp, bytes);
+      }
       moveIntoPlace(temp, target);
       temp = null;
+      flushDirectory(shard);
       return ref;
     } catch (IOException e) {
       throw new UncheckedIOException("blob store " + dir + ": could not write " + ref, e);
@@ -155,8 +178,51 @@ public final class FilesystemBlobStore implements ManagedBlobStore {
     return dir.resolve(hex.substring(0, 2)).resolve(hex.substring(2));
   }
 
+  /**
+   * Creates {@code shard} (and the store's directory) if needed and flushes the names created, once
+   * per shard per process: a blob's name is only as durable as the directories above it.
+   */
+  private void ensureShard(Path shard) throws IOException {
+    if (durableShards.contains(shard)) {
+      return;
+    }
+    boolean storeExisted = Files.isDirectory(dir);
+    boolean shardExisted = Files.isDirectory(shard);
+    Files.createDirectories(shard);
+    if (!storeExisted) {
+      flushDirectory(dir.getParent());
+    }
+    if (!shardExisted) {
+      flushDirectory(dir);
+    }
+    durableShards.add(shard);
+  }
+
+  /** Flushes a directory's entries to disk (where the platform allows opening a directory). */
+  private static void flushDirectory(Path directory) throws IOException {
+    if (directory == null) {
+      return;
+    }
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(directory, StandardOpenOption.READ);
+    } catch (IOException e) {
+      if (!Files.isDirectory(directory)) {
+        throw e;
+      }
+      // Some platforms (Windows) cannot open a directory at all; their renames are made durable
+      // by the file system itself, and there is nothing more to ask for.
+      return;
+    }
+    try (channel) {
+      // A failed flush is a failed write: the error goes to the caller, never swallowed.
+      channel.force(true);
+    }
+  }
+
   private static void writeDurably(Path temp, byte[] bytes) throws IOException {
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         channel.write(buffer);

@@ -68,13 +68,30 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
   @Override
   public ChatTurnReply routerChat(ChatTurnRequest request) {
     Objects.requireNonNull(request, "request");
-    String model = model(request);
-    List<ToolSpec> tools = tools(request.toolset());
-    List<ChatMessage> conversation = new ArrayList<>(conversations.load(request.conversationRef()));
-    conversation.addAll(request.append());
-    Long maxTokens = CallAdmission.maxTokens(request, conversation, tools, catalog.price(model));
     ActivityExecutionContext context = Activity.getExecutionContext();
     AttemptLog attempts = new AttemptLog(context);
+    String model;
+    List<ToolSpec> tools;
+    List<ChatMessage> conversation;
+    Long maxTokens;
+    try {
+      model = model(request);
+      tools = tools(request.toolset());
+      ConversationStore.Loaded loaded = conversations.loadMeasured(request.conversationRef());
+      conversation = new ArrayList<>(loaded.messages());
+      conversation.addAll(request.append());
+      maxTokens =
+          CallAdmission.maxTokens(
+              request,
+              loaded.estimateBytes() + InputEstimate.messageBytes(request.append()),
+              conversation.size(),
+              tools,
+              catalog.price(model));
+    } catch (RuntimeException e) {
+      // Nothing was sent: a retry (a store that was unreachable) must not count this attempt.
+      attempts.notSent();
+      throw e;
+    }
     String key = idempotencyKey();
 
     ChatCompletion answered =

@@ -2,6 +2,7 @@ package dev.tally.cli.bench;
 
 import dev.tally.router.ChatMessage;
 import dev.tally.router.ToolCall;
+import dev.tally.supervise.Prompts;
 import dev.tally.supervise.Toolsets;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -27,7 +28,8 @@ public final class ByValueLoopWorkflowImpl implements ByValueLoopWorkflow {
   @Override
   public int run(int maxTurns) {
     List<ChatMessage> conversation = new ArrayList<>();
-    conversation.add(ChatMessage.system("You coordinate workers to complete the task."));
+    // The same opening Tally's driver sends, so both loops ship conversations of the same size.
+    conversation.add(ChatMessage.system(Prompts.DRIVER));
     conversation.add(ChatMessage.user("Benchmark run"));
     long tokens = 0;
     for (int turn = 1; turn <= maxTurns; turn++) {

@@ -1,9 +1,8 @@
 package dev.tally.supervise;
 
 /** The fixed instructions given to drivers and chat workers. */
-public final class Prompts {
-  /** A driver's system prompt (public so the benchmark's by-value peer sends the same words). */
-  public static final String DRIVER =
+final class Prompts {
+  static final String DRIVER =
       "You coordinate workers inside one conserved budget. Use spawn_worker to start workers"
           + " (profile \"chat\" answers with a model call, profile \"driver\" coordinates its own"
           + " workers), await_event to collect their results, observe_worker, steer_worker and"

@@ -2,7 +2,6 @@ package dev.tally.cli.bench;
 
 import dev.tally.router.ChatMessage;
 import dev.tally.router.ToolCall;
-import dev.tally.supervise.Prompts;
 import dev.tally.supervise.Toolsets;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -26,11 +25,8 @@ public final class ByValueLoopWorkflowImpl implements ByValueLoopWorkflow {
               .build());
 
   @Override
-  public int run(int maxTurns) {
-    List<ChatMessage> conversation = new ArrayList<>();
-    // The same opening Tally's driver sends, so both loops ship conversations of the same size.
-    conversation.add(ChatMessage.system(Prompts.DRIVER));
-    conversation.add(ChatMessage.user("Benchmark run"));
+  public int run(int maxTurns, List<ChatMessage> opening) {
+    List<ChatMessage> conversation = new ArrayList<>(opening);
     long tokens = 0;
     for (int turn = 1; turn <= maxTurns; turn++) {
       ByValueChatActivities.Reply reply = chat.chat(conversation);

@@ -1,6 +1,9 @@
 package dev.tally.cli.bench;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tally.embedded.DevStack;
+import dev.tally.json.Json;
+import dev.tally.router.ChatMessage;
 import dev.tally.router.OpenAiChatBackend;
 import dev.tally.router.scripted.ScriptedRouter;
 import io.temporal.api.enums.v1.EventType;
@@ -11,6 +14,7 @@ import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -100,7 +104,7 @@ public final class OverheadBench {
                       .setTaskQueue(BASELINE_QUEUE)
                       .build());
           long t2 = System.nanoTime();
-          int peerTurns = byValue.run(taken + 2);
+          int peerTurns = byValue.run(taken + 2, openingOf(client.fetchHistory(runId)));
           double byValueMs = (System.nanoTime() - t2) / 1e6 / peerTurns;
           if (peerTurns != taken) {
             throw new IllegalStateException(
@@ -121,6 +125,32 @@ public final class OverheadBench {
       }
     }
     return out;
+  }
+
+  /**
+   * The messages Tally's driver opened with (its system prompt and task): the append of the run's
+   * first {@code RouterChat}, read from its history.
+   */
+  static List<ChatMessage> openingOf(WorkflowExecutionHistory history) {
+    for (HistoryEvent e : history.getEvents()) {
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+          && "RouterChat"
+              .equals(e.getActivityTaskScheduledEventAttributes().getActivityType().getName())) {
+        byte[] input =
+            e.getActivityTaskScheduledEventAttributes()
+                .getInput()
+                .getPayloads(0)
+                .getData()
+                .toByteArray();
+        try {
+          return Json.CANONICAL.convertValue(
+              Json.CANONICAL.readTree(input).get("append"), new TypeReference<>() {});
+        } catch (IOException ex) {
+          throw new UncheckedIOException("the first RouterChat input is not JSON", ex);
+        }
+      }
+    }
+    throw new IllegalStateException("the benchmark run made no RouterChat call");
   }
 
   /** Mean time from an activity's start to its completion, for one activity type. */

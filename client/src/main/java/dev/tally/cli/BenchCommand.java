@@ -2,6 +2,10 @@ package dev.tally.cli;
 
 import dev.tally.cli.bench.HistoryBench;
 import dev.tally.cli.bench.OverheadBench;
+import dev.tally.devserver.DevServerException;
+import dev.tally.devserver.DevServerOptions;
+import dev.tally.devserver.TemporalDevServer;
+import dev.tally.embedded.TemporalServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,6 +55,16 @@ final class BenchCommand extends TallyCommand {
           "Size of every driver message (history default 2048, overhead default 0: the loop's"
               + " own cost, no payload).")
   Integer messageChars;
+
+  @Option(
+      names = "--server",
+      defaultValue = "embedded",
+      paramLabel = "embedded|dev",
+      description =
+          "overhead: the Temporal server both loops run on: the embedded test server (history in"
+              + " memory) or Temporal's dev server (the temporal CLI) with its SQLite database on"
+              + " disk, where every history write is stored (default ${DEFAULT-VALUE}).")
+  String server;
 
   @Option(
       names = "--repeats",
@@ -143,13 +157,42 @@ final class BenchCommand extends TallyCommand {
     return ExitCode.OK;
   }
 
+  /** The server {@code --server} names: null for the embedded one (the bench starts it). */
+  private TemporalServer benchServer(Path data) {
+    switch (server) {
+      case "embedded":
+        return null;
+      case "dev":
+        Path cli =
+            DevCommand.cli(root)
+                .orElseThrow(
+                    () ->
+                        new CliException(
+                            ExitCode.USAGE,
+                            "--server dev: the temporal CLI was not found (install it, or set"
+                                + " TALLY_TEMPORAL_CLI)"));
+        Path dir = data.resolve("server");
+        try {
+          return TemporalDevServer.start(
+              DevServerOptions.of(cli, dir.resolve("bench.db"), dir.resolve("server.log"))
+                  .withNamespaces(List.of(root.namespace())));
+        } catch (DevServerException e) {
+          throw new CliException(ExitCode.FAILED, "--server dev: " + e.getMessage(), e);
+        }
+      default:
+        throw new CliException(
+            ExitCode.USAGE, "--server: expected embedded or dev, got '" + server + "'");
+    }
+  }
+
   private int overhead(Map<String, String> env) throws IOException {
     int n = turns == null || turns.isEmpty() ? 200 : turns.get(0);
     if (repeats < 2) {
       throw new CliException(ExitCode.USAGE, "--repeats: expected 2 or more, got " + repeats);
     }
     int chars = messageChars == null ? 0 : messageChars;
-    List<OverheadBench.Repetition> reps = OverheadBench.run(n, repeats, chars, env);
+    List<OverheadBench.Repetition> reps =
+        OverheadBench.run(n, repeats, chars, env, benchServer(Path.of(env.get("TALLY_DATA_DIR"))));
     List<OverheadBench.Repetition> counted = reps.subList(1, reps.size());
     double turnMs = median(counted.stream().map(OverheadBench.Repetition::turnMs).toList());
     double bareMs = median(counted.stream().map(OverheadBench.Repetition::baselineMs).toList());

@@ -2,6 +2,7 @@ package dev.tally.cli.bench;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tally.embedded.DevStack;
+import dev.tally.embedded.TemporalServer;
 import dev.tally.json.Json;
 import dev.tally.router.ChatMessage;
 import dev.tally.router.OpenAiChatBackend;
@@ -62,9 +63,22 @@ public final class OverheadBench {
 
   public static List<Repetition> run(
       int turns, int repetitions, int messageChars, Map<String, String> env) throws IOException {
+    return run(turns, repetitions, messageChars, env, null);
+  }
+
+  /**
+   * The benchmark on {@code server} (closed with the run), or on the embedded test server when
+   * null. Tally, the by-value peer and the floor always share the one server.
+   */
+  public static List<Repetition> run(
+      int turns, int repetitions, int messageChars, Map<String, String> env, TemporalServer server)
+      throws IOException {
     ScriptedRouter.Options script = new ScriptedRouter.Options(0, turns - 1, messageChars);
     List<Repetition> out = new ArrayList<>();
-    try (DevStack stack = DevStack.startScripted(0, env, script)) {
+    try (DevStack stack =
+        server == null
+            ? DevStack.startScripted(0, env, script)
+            : DevStack.onScripted(server, env, script)) {
       WorkflowClient client = stack.connection().client();
       WorkerFactory baseline = WorkerFactory.newInstance(client);
       Worker worker = baseline.newWorker(BASELINE_QUEUE);

@@ -260,7 +260,8 @@ final class BenchCommand extends TallyCommand {
             Locale.ROOT,
             "median: %.2f ms per driver turn, %.2f ms per by-value turn (ratio %.2f), %.2f ms per"
                 + " bare step (ratio %.2f); inside RouterChat %.2f ms vs %.2f ms inside the"
-                + " by-value call and %.2f ms inside the no-op",
+                + " by-value call and %.2f ms inside the no-op; history events per turn %.1f"
+                + " vs %.1f by value",
             turnMs,
             byValueMs,
             turnMs / byValueMs,
@@ -268,7 +269,9 @@ final class BenchCommand extends TallyCommand {
             turnMs / bareMs,
             chatMs,
             byValueChatMs,
-            noopMs));
+            noopMs,
+            reps.get(reps.size() - 1).eventsPerTurn(),
+            reps.get(reps.size() - 1).byValueEventsPerTurn()));
     return ExitCode.OK;
   }
 

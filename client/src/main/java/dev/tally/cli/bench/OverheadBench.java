@@ -42,6 +42,8 @@ public final class OverheadBench {
    * @param baselineActivityMs mean milliseconds inside the no-op activity per step
    * @param byValueMs wall milliseconds per turn of the by-value loop
    * @param byValueChatMs mean milliseconds inside its model-call activity per turn
+   * @param eventsPerTurn history events per driver turn of the Tally run
+   * @param byValueEventsPerTurn history events per turn of the by-value loop
    */
   public record Repetition(
       double turnMs,
@@ -49,7 +51,9 @@ public final class OverheadBench {
       double routerChatMs,
       double baselineActivityMs,
       double byValueMs,
-      double byValueChatMs) {
+      double byValueChatMs,
+      double eventsPerTurn,
+      double byValueEventsPerTurn) {
     public double ratio() {
       return turnMs / baselineMs;
     }
@@ -125,14 +129,18 @@ public final class OverheadBench {
                 "the by-value loop took " + peerTurns + " turns where Tally took " + taken);
           }
 
+          WorkflowExecutionHistory tally = client.fetchHistory(runId);
+          WorkflowExecutionHistory peer = client.fetchHistory(byValueId);
           out.add(
               new Repetition(
                   turnMs,
                   bareMs,
-                  meanActivityMs(client.fetchHistory(runId), "RouterChat"),
+                  meanActivityMs(tally, "RouterChat"),
                   meanActivityMs(client.fetchHistory(bareId), "BenchNoop"),
                   byValueMs,
-                  meanActivityMs(client.fetchHistory(byValueId), "BenchByValueChat")));
+                  meanActivityMs(peer, "BenchByValueChat"),
+                  (double) tally.getEvents().size() / taken,
+                  (double) peer.getEvents().size() / peerTurns));
         }
       } finally {
         baseline.shutdownNow();

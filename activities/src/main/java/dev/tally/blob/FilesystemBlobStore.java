@@ -34,13 +34,14 @@ import java.util.regex.Pattern;
  * <p>Durable on return, bytes and name: the temporary file is written, renamed into place and then
  * flushed through the descriptor still open on it. A rename changes the renamed file's own metadata
  * (its change time) in the same journal transaction as the directory entry, so the file's flush
- * commits the new name with the bytes on ext4, XFS and btrfs, for the price of one journal commit;
- * flushing the bytes before the rename (as this store once did) left the name to the next periodic
- * commit, seconds later, while its reference was already in history. Until the flush returns the
- * blob is visible but not yet durable, which harms nobody: its reference has not been handed out,
- * an identical concurrent put flushes it again itself, and a crash in that gap leaves a short file
- * that the next put of the same bytes replaces (and that a read rejects by its hash). A shard
- * directory is created, and its own name flushed, once per process.
+ * commits the new name with the bytes on ext4, XFS and btrfs (file-system behaviour rather than a
+ * POSIX promise), for the price of one journal commit; flushing the bytes before the rename (as
+ * this store once did) left the name to the next periodic commit, seconds later, while its
+ * reference was already in history. Until the flush returns the blob is visible but not yet
+ * durable, which harms nobody: its reference has not been handed out, an identical concurrent put
+ * flushes it again itself, and a crash in that gap leaves a short file that the next put of the
+ * same bytes replaces (and that a read rejects by its hash). A shard directory is created, and its
+ * own name flushed, once per process.
  */
 public final class FilesystemBlobStore implements ManagedBlobStore {
   /** The file name part of a blob: the 62 hex digits after the shard's two. */

@@ -19,10 +19,17 @@ import java.util.function.Supplier;
  * One attempt of a router call, kept honest across Temporal's retries and cancellable.
  *
  * <p>The heartbeat details hold how many earlier attempts of this call were sent and ended without
- * a receipt (a timeout, a worker that died mid-call). Before sending, this attempt counts itself
- * there, so even a worker killed mid-call leaves a record the next attempt reads; when a receipt
- * arrives it takes itself off again. A failure that may have been billed, or that follows such
- * attempts, carries an {@link AttemptReceipt} so the workflow meters it.
+ * a receipt (a timeout, a worker that died mid-call). A retry (attempt 2 on) counts itself there
+ * before sending, so even a worker killed mid-call leaves a record the next attempt reads; when a
+ * receipt arrives it takes itself off again. A failure that may have been billed, or that follows
+ * such attempts, carries an {@link AttemptReceipt} so the workflow meters it.
+ *
+ * <p>The first attempt does not announce itself: that heartbeat is a synchronous round trip to the
+ * server before every model call, and the first attempt needs no record to be counted. Every way it
+ * can end other than a receipt or death leaves one (its failures record what they cost, its long
+ * calls heartbeat), so a retry that finds no record at all follows a first attempt that died
+ * without saying, and counts it as sent: unknown, never free. Retries still announce, so this
+ * inference only ever covers attempt 1.
  *
  * <p>While the HTTP call runs on its own thread, the activity heartbeats; a cancelled activity
  * learns of it on a heartbeat, aborts the request, and reports the cancellation.
@@ -48,11 +55,17 @@ final class AttemptLog {
   }
 
   private final ActivityExecutionContext context;
+  private final boolean retry;
   private final int earlier;
+
+  /** Whether this attempt's heartbeat details count it as sent. */
+  private boolean announced;
 
   AttemptLog(ActivityExecutionContext context) {
     this.context = context;
-    this.earlier = context.getHeartbeatDetails(Integer.class).orElse(0);
+    this.retry = context.getInfo().getAttempt() > 1;
+    // No record on a retry: the first attempt ended without leaving one, so it died mid-call.
+    this.earlier = context.getHeartbeatDetails(Integer.class).orElse(retry ? 1 : 0);
   }
 
   /** Earlier attempts of this call that were sent and ended without a receipt. */
@@ -60,19 +73,39 @@ final class AttemptLog {
     return earlier;
   }
 
+  /**
+   * Records that this attempt ends without sending anything (it failed before the call), so the
+   * next attempt does not count it as sent. Only the first attempt needs to: a retry is not counted
+   * until it announces itself.
+   */
+  void notSent() {
+    if (retry) {
+      return;
+    }
+    try {
+      context.heartbeat(earlier);
+    } catch (ActivityCompletionException e) {
+      // Cancelled meanwhile: the failure being reported matters more than the record.
+    }
+  }
+
   /** Sends {@code call} once, heartbeating until it answers; see the class comment. */
   ChatCompletion send(String model, Supplier<ChatCompletion> call, Pricer pricer) {
-    context.heartbeat(earlier + 1);
+    if (retry) {
+      announce();
+    }
     Future<ChatCompletion> pending = CALLS.submit(call::get);
     try {
       while (true) {
         try {
           ChatCompletion completion =
               pending.get(HEARTBEAT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-          context.heartbeat(earlier);
+          if (announced) {
+            context.heartbeat(earlier);
+          }
           return completion;
         } catch (TimeoutException stillWaiting) {
-          context.heartbeat(earlier + 1);
+          announce();
         }
       }
     } catch (ActivityCompletionException cancelledOrShuttingDown) {
@@ -110,7 +143,7 @@ final class AttemptLog {
     BigDecimal billed = malformed ? detail(app, 2, BigDecimal.class) : null;
     // A 2xx without a readable receipt was billed at a cost nobody knows, like a timeout.
     int count = earlier + (unreceipted || (malformed && usage == null) ? 1 : 0);
-    if (!unreceipted) {
+    if (!unreceipted || !announced) {
       context.heartbeat(count);
     }
     AttemptReceipt receipt = pricer.receipt(model, usage, billed, count);
@@ -126,6 +159,11 @@ final class AttemptLog {
       b.setNextRetryDelay(app.getNextRetryDelay());
     }
     return b.build();
+  }
+
+  private void announce() {
+    announced = true;
+    context.heartbeat(earlier + 1);
   }
 
   private static <T> T detail(ApplicationFailure app, int index, Class<T> type) {

@@ -29,10 +29,24 @@ final class CallAdmission {
       List<ChatMessage> conversation,
       List<ToolSpec> tools,
       Optional<PriceCatalog.ModelPrice> price) {
+    return maxTokens(
+        request, InputEstimate.messageBytes(conversation), conversation.size(), tools, price);
+  }
+
+  /**
+   * {@link #maxTokens(ChatTurnRequest, List, List, Optional)} for a conversation of {@code count}
+   * messages whose {@link InputEstimate#messageBytes} are already known.
+   */
+  static Long maxTokens(
+      ChatTurnRequest request,
+      long messageBytes,
+      int count,
+      List<ToolSpec> tools,
+      Optional<PriceCatalog.ModelPrice> price) {
     if (request.tokenAllowance() == null) {
       return null;
     }
-    long input = InputEstimate.tokens(conversation, tools);
+    long input = InputEstimate.tokens(messageBytes, count, tools);
     long allowance = request.tokenAllowance();
     long room = allowance - input;
     String where = "node " + request.nodeId() + " turn " + request.turn();

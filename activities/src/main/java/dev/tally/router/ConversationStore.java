@@ -64,9 +64,15 @@ public final class ConversationStore {
     } catch (BlobStoreException e) {
       throw typed(e);
     }
-    cache.put(ref, segment, bytes.length);
+    cache.put(ref, entry(segment, bytes.length));
     return ref;
   }
+
+  /**
+   * A loaded conversation and its {@link InputEstimate#messageBytes} bytes, kept per segment so
+   * that admitting a call to a long conversation does not measure every message again each turn.
+   */
+  public record Loaded(List<ChatMessage> messages, long estimateBytes) {}
 
   /**
    * The conversation stored under {@code ref}; an empty one for a null ref (a new conversation).
@@ -76,22 +82,33 @@ public final class ConversationStore {
    *     type when the store refuses or cannot be reached (only the last retryable)
    */
   public List<ChatMessage> load(String ref) {
+    return loadMeasured(ref).messages();
+  }
+
+  /** {@link #load}, with the conversation's estimate bytes; the same failures. */
+  public Loaded loadMeasured(String ref) {
     List<List<ChatMessage>> newestFirst = new ArrayList<>();
+    long estimateBytes = 0;
     String at = ref;
     while (at != null) {
-      ConversationSegment segment = segment(ref, at);
-      newestFirst.add(segment.messages());
-      at = segment.prev();
+      SegmentCache.Entry entry = segment(ref, at);
+      newestFirst.add(entry.segment().messages());
+      estimateBytes += entry.estimateBytes();
+      at = entry.segment().prev();
     }
     Collections.reverse(newestFirst);
     List<ChatMessage> all = new ArrayList<>();
     newestFirst.forEach(all::addAll);
-    return all;
+    return new Loaded(all, estimateBytes);
+  }
+
+  private static SegmentCache.Entry entry(ConversationSegment segment, long size) {
+    return new SegmentCache.Entry(segment, size, InputEstimate.messageBytes(segment.messages()));
   }
 
   /** The segment under {@code at}, from the cache or the store; {@code head} names the chain. */
-  private ConversationSegment segment(String head, String at) {
-    ConversationSegment cached = cache.get(at);
+  private SegmentCache.Entry segment(String head, String at) {
+    SegmentCache.Entry cached = cache.get(at);
     if (cached != null) {
       return cached;
     }
@@ -110,9 +127,9 @@ public final class ConversationStore {
           "no blob stored under it; every worker of a run must share one blob store"
               + " (TALLY_BLOB_STORE=s3 for workers on several hosts)");
     }
-    ConversationSegment segment = parse(at, bytes.get());
-    cache.put(at, segment, bytes.get().length);
-    return segment;
+    SegmentCache.Entry entry = entry(parse(at, bytes.get()), bytes.get().length);
+    cache.put(at, entry);
+    return entry;
   }
 
   /**

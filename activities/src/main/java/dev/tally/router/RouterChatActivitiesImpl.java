@@ -70,6 +70,13 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
    * (its newest tool result or its task), where the model reads it last and a provider's prompt
    * cache keeps everything before it. The line is never stored: the next turn carries a fresh one.
    */
+  /** What the budget line adds to the request's size: its bytes and the paragraph break. */
+  private static long budgetLineBytes(String line) {
+    return line == null || line.isBlank()
+        ? 0
+        : line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2;
+  }
+
   static List<ChatMessage> withBudgetLine(List<ChatMessage> conversation, String line) {
     if (line == null || line.isBlank() || conversation.isEmpty()) {
       return conversation;
@@ -83,14 +90,34 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
   @Override
   public ChatTurnReply routerChat(ChatTurnRequest request) {
     Objects.requireNonNull(request, "request");
-    String model = model(request);
-    List<ToolSpec> tools = tools(request.toolset());
-    List<ChatMessage> conversation = new ArrayList<>(conversations.load(request.conversationRef()));
-    conversation.addAll(request.append());
-    List<ChatMessage> sent = withBudgetLine(conversation, request.budgetLine());
-    Long maxTokens = CallAdmission.maxTokens(request, sent, tools, catalog.price(model));
     ActivityExecutionContext context = Activity.getExecutionContext();
     AttemptLog attempts = new AttemptLog(context);
+    String model;
+    List<ToolSpec> tools;
+    List<ChatMessage> conversation;
+    List<ChatMessage> sent;
+    Long maxTokens;
+    try {
+      model = model(request);
+      tools = tools(request.toolset());
+      ConversationStore.Loaded loaded = conversations.loadMeasured(request.conversationRef());
+      conversation = new ArrayList<>(loaded.messages());
+      conversation.addAll(request.append());
+      sent = withBudgetLine(conversation, request.budgetLine());
+      maxTokens =
+          CallAdmission.maxTokens(
+              request,
+              loaded.estimateBytes()
+                  + InputEstimate.messageBytes(request.append())
+                  + budgetLineBytes(request.budgetLine()),
+              sent.size(),
+              tools,
+              catalog.price(model));
+    } catch (RuntimeException e) {
+      // Nothing was sent: a retry (a store that was unreachable) must not count this attempt.
+      attempts.notSent();
+      throw e;
+    }
     String key = idempotencyKey();
 
     ChatCompletion answered =

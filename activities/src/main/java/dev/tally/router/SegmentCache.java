@@ -16,7 +16,8 @@ final class SegmentCache {
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true);
   private long bytes;
 
-  private record Entry(ConversationSegment segment, long size) {}
+  /** A segment, its stored size, and its messages' {@link InputEstimate#messageBytes} bytes. */
+  record Entry(ConversationSegment segment, long size, long estimateBytes) {}
 
   SegmentCache(long maxBytes) {
     if (maxBytes < 0) {
@@ -25,16 +26,16 @@ final class SegmentCache {
     this.maxBytes = maxBytes;
   }
 
-  synchronized ConversationSegment get(String ref) {
-    Entry e = entries.get(ref);
-    return e == null ? null : e.segment();
+  synchronized Entry get(String ref) {
+    return entries.get(ref);
   }
 
-  synchronized void put(String ref, ConversationSegment segment, long size) {
+  synchronized void put(String ref, Entry entry) {
+    long size = entry.size();
     if (size > maxBytes) {
       return;
     }
-    Entry old = entries.put(ref, new Entry(segment, size));
+    Entry old = entries.put(ref, entry);
     bytes += size - (old == null ? 0 : old.size());
     var it = entries.entrySet().iterator();
     while (bytes > maxBytes && it.hasNext()) {

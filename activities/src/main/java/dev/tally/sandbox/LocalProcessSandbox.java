@@ -57,6 +57,11 @@ public final class LocalProcessSandbox implements SandboxProvider {
 
   @Override
   public SandboxLease acquire(AcquireSandboxRequest request, Runnable heartbeat) {
+    return acquire(request, null, heartbeat);
+  }
+
+  @Override
+  public SandboxLease acquire(AcquireSandboxRequest request, String owner, Runnable heartbeat) {
     SessionFiles s = session(request.sessionId());
     return SessionLock.with(
         s.lock(),
@@ -78,7 +83,8 @@ public final class LocalProcessSandbox implements SandboxProvider {
               (request.repoRoot() == null
                       ? boxes.empty(s, sandboxId(s))
                       : boxes.of(s, sandboxId(s), Path.of(request.repoRoot()), heartbeat))
-                  .withHarness(request.harness() == null ? null : harness.name(), request.model());
+                  .withHarness(request.harness() == null ? null : harness.name(), request.model())
+                  .withOwner(owner);
           s.writeLease(made);
           log.info("{}: acquired {} box in {}", s.id(), made.mode(), s.work());
           return lease(made);
@@ -137,6 +143,16 @@ public final class LocalProcessSandbox implements SandboxProvider {
         keepBytes,
         heartbeat,
         s.control().resolve("scratch"));
+  }
+
+  /** Where the sessions' directories are, {@code <dataDir>/sandboxes}. */
+  Path sessionsDir() {
+    return sessions;
+  }
+
+  /** The control files of {@code sessionId}, after checking the id. */
+  SessionFiles files(String sessionId) {
+    return session(sessionId);
   }
 
   private static SessionFiles.LeaseRecord requireLease(SessionFiles s) {

@@ -74,7 +74,9 @@ public final class SandboxActivitiesImpl implements SandboxActivities {
 
   @Override
   public SandboxLease acquireSandbox(AcquireSandboxRequest request) {
-    SandboxLease lease = typed(() -> provider.acquire(request, SandboxActivitiesImpl::heartbeat));
+    String owner = Activity.getExecutionContext().getInfo().getWorkflowId();
+    SandboxLease lease =
+        typed(() -> provider.acquire(request, owner, SandboxActivitiesImpl::heartbeat));
     return host == null ? lease : lease.onHost(host.hostId(), hostQueue, host.timeout().toMillis());
   }
 

@@ -16,6 +16,15 @@ public interface SandboxProvider {
   /** Makes the session's box, or returns the one it already has. */
   SandboxLease acquire(AcquireSandboxRequest request, Runnable heartbeat);
 
+  /**
+   * {@link #acquire(AcquireSandboxRequest, Runnable)} on behalf of the workflow {@code owner},
+   * which a provider that keeps boxes beyond a worker's life records so that a box whose workflow
+   * has ended (or has given up on this host) can be swept later.
+   */
+  default SandboxLease acquire(AcquireSandboxRequest request, String owner, Runnable heartbeat) {
+    return acquire(request, heartbeat);
+  }
+
   /** One dispatch-or-poll pass of the session's turn. */
   TurnTick drive(DriveTurnRequest request);
 

@@ -219,7 +219,8 @@ final class SessionFiles {
       String cwd,
       String baseCommit,
       String harness,
-      String model) {
+      String model,
+      String owner) {
     LeaseRecord(
         String sessionId,
         String sandboxId,
@@ -227,12 +228,22 @@ final class SessionFiles {
         String repoTop,
         String cwd,
         String baseCommit) {
-      this(sessionId, sandboxId, mode, repoTop, cwd, baseCommit, null, null);
+      this(sessionId, sandboxId, mode, repoTop, cwd, baseCommit, null, null, null);
     }
 
     /** The same box, running the named harness (null: the default) with {@code model}. */
     LeaseRecord withHarness(String harness, String model) {
-      return new LeaseRecord(sessionId, sandboxId, mode, repoTop, cwd, baseCommit, harness, model);
+      return new LeaseRecord(
+          sessionId, sandboxId, mode, repoTop, cwd, baseCommit, harness, model, owner);
+    }
+
+    /**
+     * The same box, acquired by the workflow {@code owner} (null: not known), which is what the
+     * {@link SandboxJanitor} asks Temporal about.
+     */
+    LeaseRecord withOwner(String owner) {
+      return new LeaseRecord(
+          sessionId, sandboxId, mode, repoTop, cwd, baseCommit, harness, model, owner);
     }
   }
 }

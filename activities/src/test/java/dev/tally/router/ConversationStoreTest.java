@@ -62,6 +62,23 @@ class ConversationStoreTest {
   }
 
   @Test
+  void loadMeasured_warmOrCold_estimateBytesEqualMeasuringTheWholeConversation() {
+    ConversationStore warm = new ConversationStore(new FilesystemBlobStore(dir));
+    String ref = warm.append(OWNER, warm.append(OWNER, null, FIRST_TURN), SECOND_TURN);
+    ConversationStore cold = new ConversationStore(new FilesystemBlobStore(dir));
+
+    List<ChatMessage> all = new ArrayList<>(FIRST_TURN);
+    all.addAll(SECOND_TURN);
+    long measured = InputEstimate.messageBytes(all);
+    assertThat(measured).isPositive();
+    assertThat(warm.loadMeasured(ref).estimateBytes()).isEqualTo(measured);
+    assertThat(cold.loadMeasured(ref).estimateBytes()).isEqualTo(measured);
+    assertThat(cold.loadMeasured(ref).messages()).isEqualTo(all);
+    assertThat(InputEstimate.tokens(measured, all.size(), null))
+        .isEqualTo(InputEstimate.tokens(all, null));
+  }
+
+  @Test
   void append_sameMessagesForAnotherOwner_isAnotherSegment() {
     ConversationStore store = new ConversationStore(new InMemoryBlobStore());
 

@@ -3,6 +3,10 @@ package dev.tally.cli;
 import dev.tally.cli.bench.HistoryBench;
 import dev.tally.cli.bench.LongBench;
 import dev.tally.cli.bench.OverheadBench;
+import dev.tally.devserver.DevServerException;
+import dev.tally.devserver.DevServerOptions;
+import dev.tally.devserver.TemporalDevServer;
+import dev.tally.embedded.TemporalServer;
 import dev.tally.supervise.RunRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +62,16 @@ final class BenchCommand extends TallyCommand {
           "Size of every driver message (history default 2048, overhead default 0: the loop's"
               + " own cost, no payload).")
   Integer messageChars;
+
+  @Option(
+      names = "--server",
+      defaultValue = "embedded",
+      paramLabel = "embedded|dev",
+      description =
+          "overhead: the Temporal server both loops run on: the embedded test server (history in"
+              + " memory) or Temporal's dev server (the temporal CLI) with its SQLite database on"
+              + " disk, where every history write is stored (default ${DEFAULT-VALUE}).")
+  String server;
 
   @Option(
       names = "--repeats",
@@ -159,13 +173,42 @@ final class BenchCommand extends TallyCommand {
     return ExitCode.OK;
   }
 
+  /** The server {@code --server} names: null for the embedded one (the bench starts it). */
+  private TemporalServer benchServer(Path data) {
+    switch (server) {
+      case "embedded":
+        return null;
+      case "dev":
+        Path cli =
+            DevCommand.cli(root)
+                .orElseThrow(
+                    () ->
+                        new CliException(
+                            ExitCode.USAGE,
+                            "--server dev: the temporal CLI was not found (install it, or set"
+                                + " TALLY_TEMPORAL_CLI)"));
+        Path dir = data.resolve("server");
+        try {
+          return TemporalDevServer.start(
+              DevServerOptions.of(cli, dir.resolve("bench.db"), dir.resolve("server.log"))
+                  .withNamespaces(List.of(root.namespace())));
+        } catch (DevServerException e) {
+          throw new CliException(ExitCode.FAILED, "--server dev: " + e.getMessage(), e);
+        }
+      default:
+        throw new CliException(
+            ExitCode.USAGE, "--server: expected embedded or dev, got '" + server + "'");
+    }
+  }
+
   private int overhead(Map<String, String> env) throws IOException {
     int n = turns == null || turns.isEmpty() ? 200 : turns.get(0);
     if (repeats < 2) {
       throw new CliException(ExitCode.USAGE, "--repeats: expected 2 or more, got " + repeats);
     }
     int chars = messageChars == null ? 0 : messageChars;
-    List<OverheadBench.Repetition> reps = OverheadBench.run(n, repeats, chars, env);
+    List<OverheadBench.Repetition> reps =
+        OverheadBench.run(n, repeats, chars, env, benchServer(Path.of(env.get("TALLY_DATA_DIR"))));
     List<OverheadBench.Repetition> counted = reps.subList(1, reps.size());
     double turnMs = median(counted.stream().map(OverheadBench.Repetition::turnMs).toList());
     double bareMs = median(counted.stream().map(OverheadBench.Repetition::baselineMs).toList());
@@ -233,7 +276,8 @@ final class BenchCommand extends TallyCommand {
             Locale.ROOT,
             "median: %.2f ms per driver turn, %.2f ms per by-value turn (ratio %.2f), %.2f ms per"
                 + " bare step (ratio %.2f); inside RouterChat %.2f ms vs %.2f ms inside the"
-                + " by-value call and %.2f ms inside the no-op",
+                + " by-value call and %.2f ms inside the no-op; history events per turn %.1f"
+                + " vs %.1f by value",
             turnMs,
             byValueMs,
             turnMs / byValueMs,
@@ -241,7 +285,9 @@ final class BenchCommand extends TallyCommand {
             turnMs / bareMs,
             chatMs,
             byValueChatMs,
-            noopMs));
+            noopMs,
+            reps.get(reps.size() - 1).eventsPerTurn(),
+            reps.get(reps.size() - 1).byValueEventsPerTurn()));
     return ExitCode.OK;
   }
 

@@ -70,6 +70,15 @@ public final class DevStack implements AutoCloseable {
   }
 
   /**
+   * Like {@link #startScripted}, on {@code server} (which the stack then owns and closes): how a
+   * benchmark runs on Temporal's own dev server with its database on disk.
+   */
+  public static DevStack onScripted(
+      TemporalServer server, Map<String, String> env, ScriptedRouter.Options script) {
+    return on(server, env, true, script);
+  }
+
+  /**
    * Starts a worker (and the scripted router if needed) beside {@code server}, which the stack then
    * owns and closes: how {@code tally dev} runs on Temporal's own dev server.
    */

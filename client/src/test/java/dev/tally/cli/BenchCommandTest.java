@@ -54,6 +54,19 @@ class BenchCommandTest {
     assertThat(doc.path("ratioToByValue").asDouble())
         .isEqualTo(
             doc.path("medianTurnMs").asDouble() / doc.path("medianByValueTurnMs").asDouble());
+    // Tally's turn records one Meter marker more than the peer's.
+    JsonNode rep = doc.path("repetitions").get(1);
+    assertThat(rep.path("eventsPerTurn").asDouble())
+        .isGreaterThan(rep.path("byValueEventsPerTurn").asDouble());
+    assertThat(rep.path("byValueEventsPerTurn").asDouble()).isPositive();
+  }
+
+  @Test
+  void benchOverhead_unknownServer_usageErrorNamingTheChoices() {
+    Cli.Result r = Cli.run(Map.of(), "bench", "overhead", "--server", "prod");
+
+    assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).contains("--server: expected embedded or dev, got 'prod'");
   }
 
   @Test

@@ -193,6 +193,37 @@ class MultiHostWorkersTest {
             assertThat(Files.readAllLines(dir.resolve("starts-" + second))).hasSize(1);
             assertThat(dir.resolve("data-host-b").resolve("sandboxes")).doesNotExist();
             assertThat(b2.log()).doesNotContain("acquired").doesNotContain("dispatched harness");
+
+            // 3. Host A comes back: its start-up sweep releases the box the lost turn left
+            // behind, stopping the harness that was still waiting there.
+            String session = second + "-v1";
+            Path box = dir.resolve("data-host-a").resolve("sandboxes").resolve(session);
+            long orphan =
+                Long.parseLong(
+                    Files.readAllLines(dir.resolve("starts-" + second))
+                        .get(0)
+                        .substring("started ".length())
+                        .strip());
+            assertThat(box.resolve("work")).exists();
+            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
+            try (WorkerProcess back =
+                WorkerProcess.start(envAShortTimeout, dir.resolve("a3.log"), READY)) {
+              // The janitor logs a release once it is whole: marker, process group, working copy.
+              for (int i = 0; i < 300 && !back.log().contains("sandbox janitor released"); i++) {
+                Thread.sleep(100);
+              }
+              assertThat(box.resolve("control/released")).exists();
+              assertThat(box.resolve("work")).doesNotExist();
+              for (int i = 0; i < 100 && ProcessHandle.of(orphan).isPresent(); i++) {
+                Thread.sleep(100);
+              }
+              assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false))
+                  .as("the lost turn's harness is stopped")
+                  .isFalse();
+              assertThat(back.log())
+                  .contains("sandbox janitor released " + session)
+                  .contains("workflow " + second + " has ended (");
+            }
           } finally {
             // The orphaned harness on the lost host ends once it is told to.
             Files.writeString(dir.resolve("go-" + second), "go");

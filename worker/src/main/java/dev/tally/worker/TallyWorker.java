@@ -7,6 +7,7 @@ import dev.tally.meter.MeterActivitiesImpl;
 import dev.tally.router.RouterChatActivitiesImpl;
 import dev.tally.sandbox.SandboxActivities;
 import dev.tally.sandbox.SandboxActivitiesImpl;
+import dev.tally.sandbox.SandboxJanitor;
 import dev.tally.telemetry.Telemetry;
 import dev.tally.visibility.VisibilityActivitiesImpl;
 import io.temporal.client.WorkflowClient;
@@ -17,6 +18,7 @@ import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ public final class TallyWorker implements AutoCloseable {
   private final WorkerConfig config;
   private final Telemetry ownedTelemetry;
   private final ManagedBlobStore blobs;
+  private volatile CompletableFuture<SandboxJanitor.Report> sandboxSweep;
 
   private TallyWorker(
       WorkerFactory factory,
@@ -119,9 +122,10 @@ public final class TallyWorker implements AutoCloseable {
     return b.build();
   }
 
-  /** Starts polling. */
+  /** Starts polling, and the sweep of this host's abandoned sandbox boxes beside it. */
   public TallyWorker start() {
     factory.start();
+    sandboxSweep = StartupSandboxSweep.start(factory.getWorkflowClient(), config);
     log.info(
         "Tally worker polling task queues '{}' and '{}' (namespace {}, sticky {}, blobs {})",
         config.taskQueue(),
@@ -134,6 +138,11 @@ public final class TallyWorker implements AutoCloseable {
 
   public WorkerConfig config() {
     return config;
+  }
+
+  /** The start-up sweep of sandbox boxes (see {@link SandboxJanitor}); null before start. */
+  public CompletableFuture<SandboxJanitor.Report> sandboxSweep() {
+    return sandboxSweep;
   }
 
   /** Stops polling and lets in-flight tasks finish for up to {@link #SHUTDOWN_GRACE}. */

@@ -551,7 +551,8 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
               turn.model(),
               o == null ? null : candidateSpend(o),
               scores.get(turn.sessionId()),
-              winner == null ? null : winner.equals(turn.sessionId())));
+              winner == null ? null : winner.equals(turn.sessionId()),
+              turn.host()));
     }
     return views;
   }

@@ -20,6 +20,8 @@ import dev.tally.ledger.Spend;
  * @param spent what it cost: the harness turn plus, with a model reviewer, its review
  * @param score its {@code highest-score} score, when it was eligible to win
  * @param winner true on the candidate that won
+ * @param host the sandbox host the box is on (its {@code TALLY_HOST_ID}), once acquired on a worker
+ *     that names one; where to look for a box a lost host left
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,4 +36,5 @@ public record TurnView(
     String model,
     Spend spent,
     Double score,
-    Boolean winner) {}
+    Boolean winner,
+    String host) {}

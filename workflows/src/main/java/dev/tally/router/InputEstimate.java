@@ -28,18 +28,30 @@ public final class InputEstimate {
 
   /** Estimated prompt tokens of {@code messages} offered {@code tools}. */
   public static long tokens(List<ChatMessage> messages, List<ToolSpec> tools) {
-    long bytes = 0;
-    long overhead = 0;
-    for (ChatMessage m : messages) {
-      bytes += utf8(Json.canonical(m));
-      overhead += MESSAGE_OVERHEAD_TOKENS;
-    }
+    return tokens(messageBytes(messages), messages.size(), tools);
+  }
+
+  /**
+   * The same estimate from the {@link #messageBytes(List)} of {@code count} messages, for a caller
+   * that keeps those bytes per stored segment instead of measuring a long conversation again.
+   */
+  public static long tokens(long messageBytes, int count, List<ToolSpec> tools) {
+    long bytes = messageBytes;
     if (tools != null) {
       for (ToolSpec t : tools) {
         bytes += utf8(Json.canonical(t));
       }
     }
-    return overhead + (bytes + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN;
+    return (long) count * MESSAGE_OVERHEAD_TOKENS + (bytes + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN;
+  }
+
+  /** The JSON bytes of {@code messages} as the estimate counts them (a sum over messages). */
+  public static long messageBytes(List<ChatMessage> messages) {
+    long bytes = 0;
+    for (ChatMessage m : messages) {
+      bytes += utf8(Json.canonical(m));
+    }
+    return bytes;
   }
 
   /** The tokens of the smallest call that can be made with {@code messages}: input plus one out. */

@@ -129,5 +129,6 @@ class DelegationHostAffinityTest {
         sandbox.queues().stream().filter(q -> !q.startsWith("AcquireSandbox@")).toList();
     assertThat(afterAcquire).isNotEmpty().allMatch(q -> q.endsWith("@" + hostQueue));
     assertThat(Json.CANONICAL.valueToTree(r.turns()).toString()).contains(v1).contains(v2);
+    assertThat(r.turns()).extracting(TurnView::host).as("where each box is").containsOnly("a");
   }
 }

@@ -25,10 +25,8 @@ public final class ByValueLoopWorkflowImpl implements ByValueLoopWorkflow {
               .build());
 
   @Override
-  public int run(int maxTurns) {
-    List<ChatMessage> conversation = new ArrayList<>();
-    conversation.add(ChatMessage.system("You coordinate workers to complete the task."));
-    conversation.add(ChatMessage.user("Benchmark run"));
+  public int run(int maxTurns, List<ChatMessage> opening) {
+    List<ChatMessage> conversation = new ArrayList<>(opening);
     long tokens = 0;
     for (int turn = 1; turn <= maxTurns; turn++) {
       ByValueChatActivities.Reply reply = chat.chat(conversation);

@@ -1,6 +1,10 @@
 package dev.tally.cli.bench;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tally.embedded.DevStack;
+import dev.tally.embedded.TemporalServer;
+import dev.tally.json.Json;
+import dev.tally.router.ChatMessage;
 import dev.tally.router.OpenAiChatBackend;
 import dev.tally.router.scripted.ScriptedRouter;
 import io.temporal.api.enums.v1.EventType;
@@ -11,6 +15,7 @@ import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +42,8 @@ public final class OverheadBench {
    * @param baselineActivityMs mean milliseconds inside the no-op activity per step
    * @param byValueMs wall milliseconds per turn of the by-value loop
    * @param byValueChatMs mean milliseconds inside its model-call activity per turn
+   * @param eventsPerTurn history events per driver turn of the Tally run
+   * @param byValueEventsPerTurn history events per turn of the by-value loop
    */
   public record Repetition(
       double turnMs,
@@ -44,7 +51,9 @@ public final class OverheadBench {
       double routerChatMs,
       double baselineActivityMs,
       double byValueMs,
-      double byValueChatMs) {
+      double byValueChatMs,
+      double eventsPerTurn,
+      double byValueEventsPerTurn) {
     public double ratio() {
       return turnMs / baselineMs;
     }
@@ -58,9 +67,22 @@ public final class OverheadBench {
 
   public static List<Repetition> run(
       int turns, int repetitions, int messageChars, Map<String, String> env) throws IOException {
+    return run(turns, repetitions, messageChars, env, null);
+  }
+
+  /**
+   * The benchmark on {@code server} (closed with the run), or on the embedded test server when
+   * null. Tally, the by-value peer and the floor always share the one server.
+   */
+  public static List<Repetition> run(
+      int turns, int repetitions, int messageChars, Map<String, String> env, TemporalServer server)
+      throws IOException {
     ScriptedRouter.Options script = new ScriptedRouter.Options(0, turns - 1, messageChars);
     List<Repetition> out = new ArrayList<>();
-    try (DevStack stack = DevStack.startScripted(0, env, script)) {
+    try (DevStack stack =
+        server == null
+            ? DevStack.startScripted(0, env, script)
+            : DevStack.onScripted(server, env, script)) {
       WorkflowClient client = stack.connection().client();
       WorkerFactory baseline = WorkerFactory.newInstance(client);
       Worker worker = baseline.newWorker(BASELINE_QUEUE);
@@ -100,27 +122,57 @@ public final class OverheadBench {
                       .setTaskQueue(BASELINE_QUEUE)
                       .build());
           long t2 = System.nanoTime();
-          int peerTurns = byValue.run(taken + 2);
+          int peerTurns = byValue.run(taken + 2, openingOf(client.fetchHistory(runId)));
           double byValueMs = (System.nanoTime() - t2) / 1e6 / peerTurns;
           if (peerTurns != taken) {
             throw new IllegalStateException(
                 "the by-value loop took " + peerTurns + " turns where Tally took " + taken);
           }
 
+          WorkflowExecutionHistory tally = client.fetchHistory(runId);
+          WorkflowExecutionHistory peer = client.fetchHistory(byValueId);
           out.add(
               new Repetition(
                   turnMs,
                   bareMs,
-                  meanActivityMs(client.fetchHistory(runId), "RouterChat"),
+                  meanActivityMs(tally, "RouterChat"),
                   meanActivityMs(client.fetchHistory(bareId), "BenchNoop"),
                   byValueMs,
-                  meanActivityMs(client.fetchHistory(byValueId), "BenchByValueChat")));
+                  meanActivityMs(peer, "BenchByValueChat"),
+                  (double) tally.getEvents().size() / taken,
+                  (double) peer.getEvents().size() / peerTurns));
         }
       } finally {
         baseline.shutdownNow();
       }
     }
     return out;
+  }
+
+  /**
+   * The messages Tally's driver opened with (its system prompt and task): the append of the run's
+   * first {@code RouterChat}, read from its history.
+   */
+  static List<ChatMessage> openingOf(WorkflowExecutionHistory history) {
+    for (HistoryEvent e : history.getEvents()) {
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+          && "RouterChat"
+              .equals(e.getActivityTaskScheduledEventAttributes().getActivityType().getName())) {
+        byte[] input =
+            e.getActivityTaskScheduledEventAttributes()
+                .getInput()
+                .getPayloads(0)
+                .getData()
+                .toByteArray();
+        try {
+          return Json.CANONICAL.convertValue(
+              Json.CANONICAL.readTree(input).get("append"), new TypeReference<>() {});
+        } catch (IOException ex) {
+          throw new UncheckedIOException("the first RouterChat input is not JSON", ex);
+        }
+      }
+    }
+    throw new IllegalStateException("the benchmark run made no RouterChat call");
   }
 
   /** Mean time from an activity's start to its completion, for one activity type. */

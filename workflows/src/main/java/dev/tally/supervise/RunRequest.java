@@ -20,6 +20,8 @@ import java.util.List;
  * @param driver model settings
  * @param workerProfiles the profiles the driver may spawn, default {@code [chat, driver]}
  * @param evalRun optional eval-run export labels
+ * @param usePlaybook whether the driver is given the observer's playbook entries for this run's
+ *     task class (profile {@code run} plus its eval-run labels); null means no
  * @param inputProblems what was wrong with the JSON this request was read from (unknown fields,
  *     wrong types), set by {@link RunRequestReader}; never on the wire
  */
@@ -35,6 +37,7 @@ public record RunRequest(
     DriverSettings driver,
     List<String> workerProfiles,
     EvalRunLabels evalRun,
+    Boolean usePlaybook,
     @JsonIgnore List<String> inputProblems) {
 
   /** Longest task text, well under Temporal's 2 MB payload limit. */
@@ -63,7 +66,24 @@ public record RunRequest(
         driver,
         workerProfiles,
         evalRun,
+        null,
         null);
+  }
+
+  /** The same request, its driver given the observer's playbook or not. */
+  public RunRequest withUsePlaybook(Boolean use) {
+    return new RunRequest(
+        task,
+        budget,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        use,
+        inputProblems);
   }
 
   /** The same request with what was wrong with its JSON. */
@@ -78,6 +98,7 @@ public record RunRequest(
         driver,
         workerProfiles,
         evalRun,
+        usePlaybook,
         List.copyOf(problems));
   }
 

@@ -1,5 +1,6 @@
 package dev.tally.supervise;
 
+import dev.tally.observe.OpsReport;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.util.List;
@@ -14,8 +15,9 @@ public final class SupervisedRunWorkflowImpl implements SupervisedRunWorkflow {
     List<String> problems = RunRequestRules.problems(request);
     if (!problems.isEmpty()) {
       RunSearchAttributes.forRefusal().refused();
-      throw ApplicationFailure.newNonRetryableFailure(
-          "invalid RunRequest: " + String.join("; ", problems), Failures.INVALID_RUN_REQUEST);
+      String message = "invalid RunRequest: " + String.join("; ", problems);
+      OpsReport.runRefused(request, Failures.INVALID_RUN_REQUEST, message);
+      throw ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_RUN_REQUEST);
     }
     supervisor =
         new Supervisor(
@@ -25,7 +27,9 @@ public final class SupervisedRunWorkflowImpl implements SupervisedRunWorkflow {
             request,
             request.budget().usdCapped(),
             inbox);
-    return supervisor.run();
+    RunResult result = supervisor.run();
+    OpsReport.runClosed(request, result, supervisor.ledgerView().entries());
+    return result;
   }
 
   @Override

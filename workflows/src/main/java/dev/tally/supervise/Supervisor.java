@@ -9,6 +9,7 @@ import dev.tally.ledger.PoolReadout;
 import dev.tally.ledger.Spend;
 import dev.tally.meter.MeterActivities;
 import dev.tally.meter.MeterBatch;
+import dev.tally.observe.PlaybookContext;
 import dev.tally.router.ChatMessage;
 import dev.tally.router.ChatTurnReply;
 import dev.tally.router.ChatTurnRequest;
@@ -96,7 +97,7 @@ final class Supervisor {
   RunResult run() {
     evalExport.started();
     searchAttributes.running();
-    unsent.add(ChatMessage.system(Prompts.DRIVER));
+    unsent.add(ChatMessage.system(PlaybookContext.driverSystemPrompt(Prompts.DRIVER, request)));
     unsent.add(ChatMessage.user(taskText(request.task())));
     try {
       drive();

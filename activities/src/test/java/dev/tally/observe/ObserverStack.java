@@ -60,7 +60,12 @@ final class ObserverStack implements AutoCloseable {
 
   /** Registers everything on the environment's own worker and starts it. */
   ObserverStack start() {
-    register(env.newWorker(QUEUE, unsticky()), new ObserverActivitiesImpl(client, QUEUE, settings));
+    return start(observerActivities());
+  }
+
+  /** As {@link #start()}, with {@code observer} as the worker's observer activities. */
+  ObserverStack start(ObserverActivities observer) {
+    register(env.newWorker(QUEUE, unsticky()), observer);
     env.start();
     return this;
   }
@@ -106,6 +111,13 @@ final class ObserverStack implements AutoCloseable {
 
   /** Waits (bounded) until the observer has logged {@code ops} ops; its stats then. */
   ObserverStats awaitOps(long ops, Duration bound) throws InterruptedException {
+    return awaitStats(s -> s.aggregates().total().ops() >= ops, "ops >= " + ops, bound);
+  }
+
+  /** Waits (bounded) until the observer's stats satisfy {@code done}; its stats then. */
+  ObserverStats awaitStats(
+      java.util.function.Predicate<ObserverStats> done, String what, Duration bound)
+      throws InterruptedException {
     long until = System.nanoTime() + bound.toNanos();
     ObserverStats last = null;
     while (System.nanoTime() < until) {
@@ -114,18 +126,13 @@ final class ObserverStack implements AutoCloseable {
       } catch (RuntimeException e) {
         last = null;
       }
-      if (last != null && last.aggregates().total().ops() >= ops) {
+      if (last != null && done.test(last)) {
         return last;
       }
       Thread.sleep(100);
     }
     throw new AssertionError(
-        "the observer logged "
-            + (last == null ? "nothing" : last.aggregates().total().ops() + " ops")
-            + " within "
-            + bound
-            + ", expected "
-            + ops);
+        "the observer's stats were " + last + " after " + bound + ", expected " + what);
   }
 
   @Override

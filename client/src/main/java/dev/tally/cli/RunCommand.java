@@ -110,6 +110,11 @@ final class RunCommand extends TallyCommand {
   @Option(names = "--wait", description = "Follow the run until it ends and print its outcome.")
   boolean wait;
 
+  @Option(
+      names = "--use-playbook",
+      description = "Give the driver the observer's playbook entries for runs like this one.")
+  boolean usePlaybook;
+
   @Override
   public Integer call() {
     RunRequest request = request();
@@ -153,7 +158,8 @@ final class RunCommand extends TallyCommand {
         model == null && workerModel == null ? null : new DriverSettings(model, workerModel, null);
     RunRequest request =
         new RunRequest(
-            TextNode.valueOf(task), budget, perWorker, maxTurns, null, null, driver, null, null);
+                TextNode.valueOf(task), budget, perWorker, maxTurns, null, null, driver, null, null)
+            .withUsePlaybook(usePlaybook ? Boolean.TRUE : null);
     List<String> problems = RunRequestRules.problems(request);
     if (!problems.isEmpty()) {
       throw new ParameterException(

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 
 /**
  * The one place supervised runs and delegations report to the observer when they close: builds the
- * op (never the task text, only its hash) and sends it with the {@code ReportOp} activity,
- * detached so a cancelled run still reports. A report that cannot be sent is logged and given up:
- * the observer never fails a run.
+ * op (never the task text, only its hash) and sends it with the {@code ReportOp} activity, detached
+ * so a cancelled run still reports. A report that cannot be sent is logged and given up: the
+ * observer never fails a run.
  */
 public final class OpsReport {
   /** The {@code Workflow.getVersion} change id of reporting to the observer at close. */

@@ -339,6 +339,8 @@ public record WorkerConfig(
         + blobs
         + ", host="
         + host.hostId()
+        + ", observer="
+        + observer
         + "]";
   }
 

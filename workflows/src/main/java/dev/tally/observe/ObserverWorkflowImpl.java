@@ -61,7 +61,10 @@ public final class ObserverWorkflowImpl implements ObserverWorkflow {
         log(inbox.pollFirst());
       }
       if (timer != null && timer.isCompleted()) {
-        writeDigest(Digest.SCHEDULED, true);
+        // A quiet period writes no digest: it would only push a telling one out of the kept 50.
+        if (opsSinceDigest > 0 || digests.isEmpty()) {
+          writeDigest(Digest.SCHEDULED, true);
+        }
         nextDigestAtMs = Workflow.currentTimeMillis() + settings.digestEveryMs();
         digestTimer = scheduleDigest();
       }

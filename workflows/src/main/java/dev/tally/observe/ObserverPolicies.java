@@ -16,7 +16,7 @@ public final class ObserverPolicies {
    * All attempts of one report. A run never waits long on its observer: after this the report is
    * given up (and logged), and the run's own result stands.
    */
-  public static final Duration TOTAL_TIMEOUT = Duration.ofMinutes(1);
+  public static final Duration TOTAL_TIMEOUT = Duration.ofSeconds(30);
 
   /** Attempts of one report, first included. */
   public static final int MAX_ATTEMPTS = 5;

@@ -2,6 +2,7 @@ package dev.tally;
 
 import dev.tally.delegate.DelegationWorkflowImpl;
 import dev.tally.feedback.FeedbackLogWorkflowImpl;
+import dev.tally.observe.ObserverWorkflowImpl;
 import dev.tally.supervise.SupervisedRunWorkflowImpl;
 import dev.tally.supervise.WorkerTaskWorkflowImpl;
 import io.temporal.common.converter.DataConverterException;
@@ -23,7 +24,8 @@ public final class TallyWorkflows {
           SupervisedRunWorkflowImpl.class,
           WorkerTaskWorkflowImpl.class,
           DelegationWorkflowImpl.class,
-          FeedbackLogWorkflowImpl.class);
+          FeedbackLogWorkflowImpl.class,
+          ObserverWorkflowImpl.class);
 
   private TallyWorkflows() {}
 

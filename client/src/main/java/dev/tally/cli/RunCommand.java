@@ -131,6 +131,11 @@ final class RunCommand extends TallyCommand {
   @Option(names = "--wait", description = "Follow the run until it ends and print its outcome.")
   boolean wait;
 
+  @Option(
+      names = "--use-playbook",
+      description = "Give the driver the observer's playbook entries for runs like this one.")
+  boolean usePlaybook;
+
   @Override
   public Integer call() {
     RunRequest request = request();
@@ -178,7 +183,8 @@ final class RunCommand extends TallyCommand {
             .withLongRun(
                 onBudgetExhausted,
                 pauseTimeout == null ? null : pauseTimeout.toMillis(),
-                continueAsNewAfterEvents);
+                continueAsNewAfterEvents)
+            .withUsePlaybook(usePlaybook ? Boolean.TRUE : null);
     List<String> problems = RunRequestRules.problems(request);
     if (!problems.isEmpty()) {
       throw new ParameterException(

@@ -47,6 +47,7 @@ import picocli.CommandLine.Spec;
       GateCommand.class,
       ExportCommand.class,
       StatsCommand.class,
+      ObserveCommand.class,
       ExportEvalsCommand.class,
       BenchCommand.class,
       McpCommand.class,

@@ -13,6 +13,9 @@ import dev.tally.ledger.PoolReadout;
 import dev.tally.mcp.Problem;
 import dev.tally.mcp.TallyBackend;
 import dev.tally.mcp.ToolFailure;
+import dev.tally.observe.Digest;
+import dev.tally.observe.ObserverClient;
+import dev.tally.observe.ObserverStats;
 import dev.tally.supervise.CancelRequest;
 import dev.tally.supervise.RunRequest;
 import dev.tally.supervise.RunRequestRules;
@@ -31,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -287,6 +291,41 @@ final class TemporalBackend implements TallyBackend, AutoCloseable {
           l.put("totals", ledger.totals());
           l.put("consistent", ledger.ok());
           doc.put("ledger", l);
+          return doc;
+        });
+  }
+
+  @Override
+  public Map<String, Object> opsStats() {
+    return call(
+        () -> {
+          Map<String, Object> doc = new LinkedHashMap<>();
+          doc.put("namespace", session().namespace());
+          Optional<ObserverStats> stats = new ObserverClient(session().client()).stats();
+          doc.put("observer", stats.isPresent() ? "running" : "not started");
+          stats.ifPresent(s -> doc.put("stats", s));
+          return doc;
+        });
+  }
+
+  @Override
+  public Map<String, Object> opsDigest(boolean write, boolean diagnose, int limit) {
+    return call(
+        () -> {
+          ObserverClient observer = new ObserverClient(session().client());
+          Map<String, Object> doc = new LinkedHashMap<>();
+          doc.put("namespace", session().namespace());
+          if (write) {
+            try {
+              doc.put("digest", observer.digestNow(diagnose));
+            } catch (IllegalStateException e) {
+              throw new ToolFailure(ToolFailure.WRONG_STATE, e.getMessage());
+            }
+            return doc;
+          }
+          List<Digest> digests = observer.digests();
+          doc.put("digests", digests.subList(0, Math.min(limit, digests.size())));
+          doc.put("kept", digests.size());
           return doc;
         });
   }

@@ -44,6 +44,15 @@ public interface TallyBackend {
   /** Sends a run its {@code cancel} signal; false when it had already ended. */
   boolean cancelRun(String runId, String reason);
 
+  /** The namespace observer's aggregates ({@code ops_stats}). */
+  Map<String, Object> opsStats();
+
+  /**
+   * The namespace observer's digests ({@code ops_digest}): a new one when {@code write}, else the
+   * latest {@code limit}, newest first.
+   */
+  Map<String, Object> opsDigest(boolean write, boolean diagnose, int limit);
+
   /** Sends a run the {@code raiseBudget} update when the workflow has one. */
   Map<String, Object> raiseBudget(String runId, Map<String, Object> raise);
 

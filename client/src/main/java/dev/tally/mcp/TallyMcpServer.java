@@ -40,6 +40,7 @@ public final class TallyMcpServer {
   static List<TallyTool> tools(TallyBackend backend) {
     List<TallyTool> tools = new ArrayList<>(new DelegationTools(backend).tools());
     tools.addAll(new RunTools(backend).tools());
+    tools.addAll(new ObserverTools(backend).tools());
     return tools;
   }
 

@@ -34,7 +34,9 @@ class McpServerTest {
           "supervise",
           "run_status",
           "run_raise_budget",
-          "run_cancel");
+          "run_cancel",
+          "ops_stats",
+          "ops_digest");
 
   private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
   private final List<McpSchema.ProgressNotification> progress =
@@ -182,6 +184,38 @@ class McpServerTest {
     }
     // The working repository itself is untouched: the change came back as a patch.
     assertThat(Files.readString(STACK.repo().resolve("notes.txt"))).isEqualTo("one\n");
+  }
+
+  @Test
+  void opsStatsAndDigest_afterADelegationCloses_observerCountsItAndWritesADigest()
+      throws Exception {
+    try (McpSyncClient client = stdio()) {
+      String taskId =
+          ok(call(client, "delegate_code", codeArgs("observed over mcp"))).path("taskId").asText();
+      assertThat(awaitStatus(client, taskId, Duration.ofSeconds(120)).path("status").asText())
+          .isEqualTo("completed");
+
+      JsonNode stats = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        stats = ok(call(client, "ops_stats", Map.of()));
+        if (stats.at("/stats/aggregates/byOutcome/completed/ops").asLong() >= 1) {
+          break;
+        }
+        Thread.sleep(250);
+      }
+      assertThat(stats.path("observer").asText()).as(String.valueOf(stats)).isEqualTo("running");
+      assertThat(stats.at("/stats/aggregates/byKind/delegation/ops").asLong()).isPositive();
+      assertThat(stats.at("/stats/aggregates/byProfile/coder/succeeded").asLong()).isPositive();
+
+      JsonNode written = ok(call(client, "ops_digest", Map.of("write", true)));
+      long seq = written.at("/digest/seq").asLong();
+      assertThat(seq).isPositive();
+      assertThat(written.at("/digest/diagnosis/status").asText()).isEqualTo("off");
+      JsonNode listed = ok(call(client, "ops_digest", Map.of("limit", 1)));
+      assertThat(listed.path("digests")).hasSize(1);
+      assertThat(listed.at("/digests/0/seq").asLong()).isEqualTo(seq);
+    }
   }
 
   @Test

@@ -4,6 +4,8 @@ import dev.tally.TallyWorkflows;
 import dev.tally.blob.ManagedBlobStore;
 import dev.tally.export.ExportEvalRunsActivitiesImpl;
 import dev.tally.meter.MeterActivitiesImpl;
+import dev.tally.observe.ObserverActivitiesImpl;
+import dev.tally.observe.ObserverClient;
 import dev.tally.router.RouterChatActivitiesImpl;
 import dev.tally.sandbox.SandboxActivities;
 import dev.tally.sandbox.SandboxActivitiesImpl;
@@ -17,6 +19,7 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,16 +42,20 @@ public final class TallyWorker implements AutoCloseable {
   private final Telemetry ownedTelemetry;
   private final ManagedBlobStore blobs;
   private volatile CompletableFuture<SandboxJanitor.Report> sandboxSweep;
+  private final WorkflowClient client;
+  private StatusHttp http;
 
   private TallyWorker(
       WorkerFactory factory,
       WorkerConfig config,
       Telemetry ownedTelemetry,
-      ManagedBlobStore blobs) {
+      ManagedBlobStore blobs,
+      WorkflowClient client) {
     this.factory = factory;
     this.config = config;
     this.ownedTelemetry = ownedTelemetry;
     this.blobs = blobs;
+    this.client = client;
   }
 
   /**
@@ -101,12 +108,13 @@ public final class TallyWorker implements AutoCloseable {
         new MeterActivitiesImpl(List.of(telemetry.ledgerMetrics())),
         sandbox,
         new ExportEvalRunsActivitiesImpl(config.export()),
-        VisibilityActivitiesImpl.create(client.getWorkflowServiceStubs(), config.namespace()));
+        VisibilityActivitiesImpl.create(client.getWorkflowServiceStubs(), config.namespace()),
+        new ObserverActivitiesImpl(client, config.taskQueue(), config.observer().settings()));
     // A session's box is on this host: every activity after acquire comes here, on a queue no
     // other host polls (SPEC §9). Same instance, so both queues see the same sessions.
     Worker host = factory.newWorker(config.hostTaskQueue(), workerOptions(config.sticky()));
     host.registerActivitiesImplementations(sandbox);
-    return new TallyWorker(factory, config, owned, blobs);
+    return new TallyWorker(factory, config, owned, blobs, client);
   }
 
   /**
@@ -126,6 +134,16 @@ public final class TallyWorker implements AutoCloseable {
   public TallyWorker start() {
     factory.start();
     sandboxSweep = StartupSandboxSweep.start(factory.getWorkflowClient(), config);
+    Integer port = config.observer().httpPort();
+    if (port != null && http == null) {
+      http =
+          StatusHttp.start(
+              config.observer().httpHost(),
+              port,
+              () -> factory.isStarted() && !factory.isShutdown(),
+              Map.of("namespace", config.namespace(), "taskQueue", config.taskQueue()),
+              new ObserverClient(client));
+    }
     log.info(
         "Tally worker polling task queues '{}' and '{}' (namespace {}, sticky {}, blobs {})",
         config.taskQueue(),
@@ -145,9 +163,17 @@ public final class TallyWorker implements AutoCloseable {
     return sandboxSweep;
   }
 
+  /** The port {@code /health} and {@code /stats} are served on, or null when that is off. */
+  public Integer httpPort() {
+    return http == null ? null : http.port();
+  }
+
   /** Stops polling and lets in-flight tasks finish for up to {@link #SHUTDOWN_GRACE}. */
   @Override
   public void close() {
+    if (http != null) {
+      http.close();
+    }
     factory.shutdown();
     factory.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     if (!factory.isTerminated()) {

@@ -3,6 +3,7 @@ package dev.tally.worker;
 import dev.tally.TallyWorkflows;
 import dev.tally.blob.BlobStoreConfig;
 import dev.tally.export.ExportConfig;
+import dev.tally.observe.ObserverConfig;
 import dev.tally.router.PriceCatalog;
 import dev.tally.router.RouterConfig;
 import dev.tally.sandbox.SandboxConfig;
@@ -50,7 +51,8 @@ public record WorkerConfig(
     TelemetryConfig telemetry,
     ExportConfig export,
     BlobStoreConfig blobs,
-    SandboxHost host) {
+    SandboxHost host,
+    ObserverConfig observer) {
 
   public static final String TEMPORAL_ADDRESS = "TEMPORAL_ADDRESS";
   public static final String TEMPORAL_NAMESPACE = "TEMPORAL_NAMESPACE";
@@ -72,6 +74,35 @@ public record WorkerConfig(
     Objects.requireNonNull(export, "export");
     Objects.requireNonNull(blobs, "blobs");
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(observer, "observer");
+  }
+
+  /** A configuration with the observer's defaults (no model, no HTTP port). */
+  public WorkerConfig(
+      String temporalAddress,
+      String namespace,
+      String taskQueue,
+      boolean sticky,
+      Path dataDir,
+      RouterConfig router,
+      SandboxConfig sandbox,
+      TelemetryConfig telemetry,
+      ExportConfig export,
+      BlobStoreConfig blobs,
+      SandboxHost host) {
+    this(
+        temporalAddress,
+        namespace,
+        taskQueue,
+        sticky,
+        dataDir,
+        router,
+        sandbox,
+        telemetry,
+        export,
+        blobs,
+        host,
+        ObserverConfig.DEFAULTS);
   }
 
   /**
@@ -192,6 +223,13 @@ public record WorkerConfig(
       problems.add(e.getMessage());
     }
 
+    ObserverConfig observer = null;
+    try {
+      observer = ObserverConfig.fromEnv(env);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+
     if (!problems.isEmpty()) {
       throw new ConfigException("invalid configuration: " + String.join("; ", problems));
     }
@@ -206,7 +244,8 @@ public record WorkerConfig(
         telemetry,
         export,
         blobs,
-        host);
+        host,
+        observer);
   }
 
   /** The same configuration with sticky execution forced on or off. */
@@ -222,7 +261,8 @@ public record WorkerConfig(
         telemetry,
         export,
         blobs,
-        host);
+        host,
+        observer);
   }
 
   /** The same configuration with another router. */
@@ -238,7 +278,8 @@ public record WorkerConfig(
         telemetry,
         export,
         blobs,
-        host);
+        host,
+        observer);
   }
 
   /** The same configuration on another task queue. */
@@ -254,7 +295,8 @@ public record WorkerConfig(
         telemetry,
         export,
         blobs,
-        host);
+        host,
+        observer);
   }
 
   /** Where the filesystem store keeps conversations, shared by every worker on this host. */
@@ -306,6 +348,8 @@ public record WorkerConfig(
         + blobs
         + ", host="
         + host.hostId()
+        + ", observer="
+        + observer
         + "]";
   }
 

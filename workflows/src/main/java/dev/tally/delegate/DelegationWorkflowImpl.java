@@ -14,6 +14,7 @@ import dev.tally.ledger.Ledger;
 import dev.tally.ledger.Spend;
 import dev.tally.meter.MeterActivities;
 import dev.tally.meter.MeterBatch;
+import dev.tally.observe.OpsReport;
 import dev.tally.research.FactJudge;
 import dev.tally.sandbox.CoderReview;
 import dev.tally.sandbox.SandboxActivities;
@@ -93,6 +94,18 @@ public final class DelegationWorkflowImpl implements DelegationWorkflow {
 
   @Override
   public DelegationResult run(DelegationRequest request) {
+    DelegationResult result;
+    try {
+      result = delegate(request);
+    } catch (ApplicationFailure refused) {
+      OpsReport.delegationRefused(request, refused.getType(), refused.getOriginalMessage());
+      throw refused;
+    }
+    OpsReport.delegationClosed(request, result);
+    return result;
+  }
+
+  private DelegationResult delegate(DelegationRequest request) {
     this.request = request;
     long startedAtMs = Workflow.currentTimeMillis();
     taskId = Workflow.getInfo().getWorkflowId();

@@ -28,6 +28,8 @@ import java.util.List;
  *     safe point, default 10,000, minimum 500
  * @param judge optional: a model that scores each delivered chat output 0..1 when the driver named
  *     no winner; the highest score wins (its calls are metered on node {@code <run>:judge})
+ * @param usePlaybook whether the driver is given the observer's playbook entries for this run's
+ *     task class (profile {@code run} plus its eval-run labels); null means no
  * @param carried set by the run itself when it continues-as-new: everything the next run of its
  *     chain takes over; a client never sets it (a first run that has it is refused)
  * @param inputProblems what was wrong with the JSON this request was read from (unknown fields,
@@ -49,6 +51,7 @@ public record RunRequest(
     Long pauseTimeoutMs,
     Integer continueAsNewAfterEvents,
     JudgeSettings judge,
+    Boolean usePlaybook,
     CarriedState carried,
     @JsonIgnore List<String> inputProblems) {
 
@@ -89,7 +92,29 @@ public record RunRequest(
         null,
         null,
         null,
+        null,
         null);
+  }
+
+  /** The same request, its driver given the observer's playbook or not. */
+  public RunRequest withUsePlaybook(Boolean use) {
+    return new RunRequest(
+        task,
+        budget,
+        perWorker,
+        maxTurns,
+        maxDepth,
+        maxLiveWorkers,
+        driver,
+        workerProfiles,
+        evalRun,
+        onBudgetExhausted,
+        pauseTimeoutMs,
+        continueAsNewAfterEvents,
+        judge,
+        use,
+        carried,
+        inputProblems);
   }
 
   /** The same request with what was wrong with its JSON. */
@@ -108,6 +133,7 @@ public record RunRequest(
         pauseTimeoutMs,
         continueAsNewAfterEvents,
         judge,
+        usePlaybook,
         carried,
         List.copyOf(problems));
   }
@@ -129,6 +155,7 @@ public record RunRequest(
         pauseTimeoutMs,
         continueAsNewAfterEvents,
         judge,
+        usePlaybook,
         carried,
         inputProblems);
   }
@@ -149,6 +176,7 @@ public record RunRequest(
         pauseTimeoutMs,
         continueAsNewAfterEvents,
         judge,
+        usePlaybook,
         carried,
         inputProblems);
   }
@@ -169,6 +197,7 @@ public record RunRequest(
         pauseTimeoutMs,
         continueAsNewAfterEvents,
         judge,
+        usePlaybook,
         state,
         null);
   }
@@ -189,6 +218,7 @@ public record RunRequest(
         pauseTimeoutMs,
         continueAsNewAfterEvents,
         j,
+        usePlaybook,
         carried,
         inputProblems);
   }

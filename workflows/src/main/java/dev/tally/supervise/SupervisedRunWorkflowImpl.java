@@ -3,6 +3,7 @@ package dev.tally.supervise;
 import dev.tally.ledger.Budget;
 import dev.tally.ledger.LedgerTotals;
 import dev.tally.ledger.PoolReadout;
+import dev.tally.observe.OpsReport;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.util.List;
@@ -25,8 +26,9 @@ public final class SupervisedRunWorkflowImpl implements SupervisedRunWorkflow {
     }
     if (!problems.isEmpty()) {
       RunSearchAttributes.forRefusal().refused();
-      throw ApplicationFailure.newNonRetryableFailure(
-          "invalid RunRequest: " + String.join("; ", problems), Failures.INVALID_RUN_REQUEST);
+      String message = "invalid RunRequest: " + String.join("; ", problems);
+      OpsReport.runRefused(request, Failures.INVALID_RUN_REQUEST, message);
+      throw ApplicationFailure.newNonRetryableFailure(message, Failures.INVALID_RUN_REQUEST);
     }
     String id = Workflow.getInfo().getWorkflowId();
     RunState state =
@@ -34,7 +36,9 @@ public final class SupervisedRunWorkflowImpl implements SupervisedRunWorkflow {
             ? RunState.fresh(id, "run", 0, request, request.budget().usdCapped(), inbox)
             : RunState.resume(id, request, inbox, continuedFrom.get());
     supervisor = new Supervisor(state);
-    return supervisor.run();
+    RunResult result = supervisor.run();
+    OpsReport.runClosed(request, result, supervisor.ledgerView().entries());
+    return result;
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.tally.ledger.PoolReadout;
 import dev.tally.ledger.Spend;
 import dev.tally.meter.MeterActivities;
 import dev.tally.meter.MeterBatch;
+import dev.tally.observe.PlaybookContext;
 import dev.tally.router.ChatMessage;
 import dev.tally.router.ChatTurnReply;
 import dev.tally.router.ChatTurnRequest;
@@ -63,7 +64,8 @@ final class Supervisor {
       flush();
     } else {
       evalExport.started();
-      s.unsent.add(ChatMessage.system(Prompts.driver(s.request.workerProfilesOrDefault())));
+      String prompt = Prompts.driver(s.request.workerProfilesOrDefault());
+      s.unsent.add(ChatMessage.system(PlaybookContext.driverSystemPrompt(prompt, s.request)));
       s.unsent.add(ChatMessage.user(taskText(s.request.task())));
     }
     searchAttributes.running();

@@ -103,13 +103,19 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
       ConversationStore.Loaded loaded = conversations.loadMeasured(request.conversationRef());
       conversation = new ArrayList<>(loaded.messages());
       conversation.addAll(request.append());
-      sent = withBudgetLine(conversation, request.budgetLine());
+      List<ChatMessage> window =
+          ChatTurnRequest.DRIVER.equals(request.role())
+              ? DriverWindow.of(conversation)
+              : conversation;
+      sent = withBudgetLine(window, request.budgetLine());
+      long sentBytes =
+          window == conversation
+              ? loaded.estimateBytes() + InputEstimate.messageBytes(request.append())
+              : InputEstimate.messageBytes(window);
       maxTokens =
           CallAdmission.maxTokens(
               request,
-              loaded.estimateBytes()
-                  + InputEstimate.messageBytes(request.append())
-                  + budgetLineBytes(request.budgetLine()),
+              sentBytes + budgetLineBytes(request.budgetLine()),
               sent.size(),
               tools,
               catalog.price(model));

@@ -111,6 +111,9 @@ class LongRunIT {
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     assertThat(result.kind()).isEqualTo(RunResult.WINNER);
     assertThat(result.winnerId()).isEqualTo(id + ":s1");
+    assertThat(router.budgetLines())
+        .as("every driver request carried the budget line")
+        .isEqualTo(router.driverTurns());
     assertThat(statusOf(client, id + ":s1"))
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
     List<List<LedgerEntry>> chain = ledgerByRun(client, id, first.getRunId());

@@ -32,12 +32,14 @@ public final class WatchingRouter implements AutoCloseable {
   public static final long PROMPT_TOKENS = 40;
   public static final long COMPLETION_TOKENS = 10;
   public static final BigDecimal COST = new BigDecimal("0.0001");
+  static final String BUDGET_LINE = "[tally budget]";
 
   private final HttpServer server;
   private final int minTurns;
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicInteger billedCalls = new AtomicInteger();
   private final AtomicInteger driverTurns = new AtomicInteger();
+  private final AtomicInteger budgetLines = new AtomicInteger();
   private final Map<String, byte[]> answered = new HashMap<>();
 
   private WatchingRouter(HttpServer server, int minTurns) {
@@ -70,6 +72,11 @@ public final class WatchingRouter implements AutoCloseable {
 
   public int driverTurns() {
     return driverTurns.get();
+  }
+
+  /** Driver requests whose newest message ended with Tally's budget line. */
+  public int budgetLines() {
+    return budgetLines.get();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -137,9 +144,16 @@ public final class WatchingRouter implements AutoCloseable {
   private void driverReply(JsonNode messages, int turn, ObjectNode message) {
     JsonNode lastTool = null;
     String workerId = null;
+    String last = messages.get(messages.size() - 1).path("content").asText();
+    if (last.contains(BUDGET_LINE)) {
+      budgetLines.incrementAndGet();
+    }
     for (JsonNode m : messages) {
       if ("tool".equals(m.path("role").asText())) {
-        lastTool = Json.parse(m.path("content").asText());
+        String content = m.path("content").asText();
+        int line = content.indexOf(BUDGET_LINE);
+        // Tally's budget line follows the newest message; the tool result is what comes before.
+        lastTool = Json.parse(line < 0 ? content : content.substring(0, line));
         if (lastTool.has("workerId")) {
           workerId = lastTool.path("workerId").asText();
         }

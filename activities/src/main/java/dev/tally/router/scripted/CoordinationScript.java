@@ -45,7 +45,7 @@ final class CoordinationScript {
 
   private ScriptedReply driverTurn(JsonNode messages) {
     Transcript t = Transcript.of(messages);
-    String turnId = "t" + t.assistantTurns;
+    String turnId = "t" + (t.budgetTurn >= 0 ? t.budgetTurn : t.assistantTurns);
     if (t.stopAnswered) {
       return new ScriptedReply(
           text(
@@ -74,7 +74,10 @@ final class CoordinationScript {
           text("Spawning " + workers + " chat worker(s) for the task."), spawns);
     }
     boolean waitingForWorkers = t.settled < t.spawnedOk && !t.lastAwaitIdle;
-    if (t.awaits < minAwaits || waitingForWorkers) {
+    // A long conversation reaches the model windowed: the budget line's turn counts what the
+    // window no longer shows (every turn awaited, but the first when it spawned).
+    int awaits = Math.max(t.awaits, workers > 0 ? t.budgetTurn - 1 : t.budgetTurn);
+    if (awaits < minAwaits || waitingForWorkers) {
       return new ScriptedReply(
           text(
               "Awaiting the next worker event ("
@@ -147,6 +150,9 @@ final class CoordinationScript {
   }
 
   /** What a driver conversation says so far. */
+  /** How Tally's budget line starts (see {@code BudgetLine} in supervise). */
+  static final String BUDGET_LINE = "[tally budget]";
+
   private static final class Transcript {
     String task = "";
     int assistantTurns;
@@ -157,16 +163,26 @@ final class CoordinationScript {
     boolean lastAwaitIdle;
     boolean stopAnswered;
 
+    /** The driver's turn as Tally's budget line gives it, or -1 when the request had none. */
+    int budgetTurn = -1;
+
     static Transcript of(JsonNode messages) {
       Transcript t = new Transcript();
       Map<String, String> toolOfCall = new HashMap<>();
       boolean firstUser = true;
       for (JsonNode m : messages) {
         String role = m.path("role").asText();
+        String content = m.path("content").asText();
+        int line = content.indexOf(BUDGET_LINE);
+        if (line >= 0) {
+          // Tally puts its budget line after the last message: read it, then the message itself.
+          t.budgetTurn = budgetField(content.substring(line), "turn");
+          content = content.substring(0, line).stripTrailing();
+        }
         switch (role) {
           case "user" -> {
             if (firstUser && m.path("content").isTextual()) {
-              t.task = m.path("content").asText();
+              t.task = content;
               firstUser = false;
             }
           }
@@ -183,7 +199,7 @@ final class CoordinationScript {
           case "tool" -> {
             t.toolResults++;
             String tool = toolOfCall.getOrDefault(m.path("tool_call_id").asText(), "");
-            JsonNode result = parseQuietly(m.path("content").asText());
+            JsonNode result = parseQuietly(content);
             if (Toolsets.SPAWN_WORKER.equals(tool) && result.hasNonNull("workerId")) {
               t.spawnedOk++;
             } else if (Toolsets.AWAIT_EVENT.equals(tool)) {
@@ -201,6 +217,13 @@ final class CoordinationScript {
         }
       }
       return t;
+    }
+
+    /** The number before the {@code /} of {@code name=N/M} in a budget line, or -1. */
+    private static int budgetField(String line, String name) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\\b" + name + "=(\\d+)").matcher(line);
+      return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     private static JsonNode parseQuietly(String text) {

@@ -64,11 +64,13 @@ final class Supervisor {
       flush();
     } else {
       evalExport.started();
+    }
+    searchAttributes.running();
+    if (!s.continued) {
       String prompt = Prompts.driver(s.request.workerProfilesOrDefault());
       s.unsent.add(ChatMessage.system(PlaybookContext.driverSystemPrompt(prompt, s.request)));
       s.unsent.add(ChatMessage.user(taskText(s.request.task())));
     }
-    searchAttributes.running();
     takeReports();
     try {
       drive();

@@ -68,7 +68,9 @@ public final class ObserverLog {
         if (event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) {
           previous =
               event.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
-          startedAtMs = event.getEventTime().getSeconds() * 1000;
+          startedAtMs =
+              event.getEventTime().getSeconds() * 1000
+                  + event.getEventTime().getNanos() / 1_000_000;
         } else if (event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
             && ObserverWorkflow.OP_SIGNAL.equals(
                 event.getWorkflowExecutionSignaledEventAttributes().getSignalName())) {

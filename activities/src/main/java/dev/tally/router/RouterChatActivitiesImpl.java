@@ -70,11 +70,14 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
    * (its newest tool result or its task), where the model reads it last and a provider's prompt
    * cache keeps everything before it. The line is never stored: the next turn carries a fresh one.
    */
-  /** What the budget line adds to the request's size: its bytes and the paragraph break. */
-  private static long budgetLineBytes(String line) {
-    return line == null || line.isBlank()
-        ? 0
-        : line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2;
+  /** What the budget line adds to the request's size, as the estimate measures messages. */
+  private static long budgetLineBytes(List<ChatMessage> before, List<ChatMessage> after) {
+    if (before == after || before.isEmpty()) {
+      return 0;
+    }
+    int last = before.size() - 1;
+    return InputEstimate.messageBytes(List.of(after.get(last)))
+        - InputEstimate.messageBytes(List.of(before.get(last)));
   }
 
   static List<ChatMessage> withBudgetLine(List<ChatMessage> conversation, String line) {
@@ -115,7 +118,7 @@ public final class RouterChatActivitiesImpl implements RouterChatActivities {
       maxTokens =
           CallAdmission.maxTokens(
               request,
-              sentBytes + budgetLineBytes(request.budgetLine()),
+              sentBytes + budgetLineBytes(window, sent),
               sent.size(),
               tools,
               catalog.price(model));

@@ -98,129 +98,37 @@ public record RunRequest(
 
   /** The same request, its driver given the observer's playbook or not. */
   public RunRequest withUsePlaybook(Boolean use) {
-    return new RunRequest(
-        task,
-        budget,
-        perWorker,
-        maxTurns,
-        maxDepth,
-        maxLiveWorkers,
-        driver,
-        workerProfiles,
-        evalRun,
-        onBudgetExhausted,
-        pauseTimeoutMs,
-        continueAsNewAfterEvents,
-        judge,
-        use,
-        carried,
-        inputProblems);
+    return copy().usePlaybook(use).build();
   }
 
   /** The same request with what was wrong with its JSON. */
   RunRequest withInputProblems(List<String> problems) {
-    return new RunRequest(
-        task,
-        budget,
-        perWorker,
-        maxTurns,
-        maxDepth,
-        maxLiveWorkers,
-        driver,
-        workerProfiles,
-        evalRun,
-        onBudgetExhausted,
-        pauseTimeoutMs,
-        continueAsNewAfterEvents,
-        judge,
-        usePlaybook,
-        carried,
-        List.copyOf(problems));
+    return copy().inputProblems(List.copyOf(problems)).build();
   }
 
   /** The same request with the long-run settings given (null leaves a default). */
   public RunRequest withLongRun(
       String onBudgetExhausted, Long pauseTimeoutMs, Integer continueAsNewAfterEvents) {
-    return new RunRequest(
-        task,
-        budget,
-        perWorker,
-        maxTurns,
-        maxDepth,
-        maxLiveWorkers,
-        driver,
-        workerProfiles,
-        evalRun,
-        onBudgetExhausted,
-        pauseTimeoutMs,
-        continueAsNewAfterEvents,
-        judge,
-        usePlaybook,
-        carried,
-        inputProblems);
+    return copy()
+        .onBudgetExhausted(onBudgetExhausted)
+        .pauseTimeoutMs(pauseTimeoutMs)
+        .continueAsNewAfterEvents(continueAsNewAfterEvents)
+        .build();
   }
 
   /** The same request with another root budget: what a raise leaves the run with. */
   public RunRequest withBudget(Budget raised) {
-    return new RunRequest(
-        task,
-        raised,
-        perWorker,
-        maxTurns,
-        maxDepth,
-        maxLiveWorkers,
-        driver,
-        workerProfiles,
-        evalRun,
-        onBudgetExhausted,
-        pauseTimeoutMs,
-        continueAsNewAfterEvents,
-        judge,
-        usePlaybook,
-        carried,
-        inputProblems);
+    return copy().budget(raised).build();
   }
 
   /** The request the next run of the chain starts with: this one, carrying {@code state}. */
   RunRequest continuedWith(CarriedState state) {
-    return new RunRequest(
-        task,
-        budget,
-        perWorker,
-        maxTurns,
-        maxDepth,
-        maxLiveWorkers,
-        driver,
-        workerProfiles,
-        evalRun,
-        onBudgetExhausted,
-        pauseTimeoutMs,
-        continueAsNewAfterEvents,
-        judge,
-        usePlaybook,
-        state,
-        null);
+    return copy().carried(state).inputProblems(null).build();
   }
 
   /** The same request with a judge of delivered outputs. */
   public RunRequest withJudge(JudgeSettings j) {
-    return new RunRequest(
-        task,
-        budget,
-        perWorker,
-        maxTurns,
-        maxDepth,
-        maxLiveWorkers,
-        driver,
-        workerProfiles,
-        evalRun,
-        onBudgetExhausted,
-        pauseTimeoutMs,
-        continueAsNewAfterEvents,
-        j,
-        usePlaybook,
-        carried,
-        inputProblems);
+    return copy().judge(j).build();
   }
 
   public boolean pausesAtBudget() {
@@ -274,5 +182,108 @@ public record RunRequest(
         driver,
         workerProfiles,
         null);
+  }
+
+  private Copy copy() {
+    return new Copy(this);
+  }
+
+  /** A changed copy of a request: records have no "with", so every change goes through here. */
+  private static final class Copy {
+    private JsonNode task;
+    private Budget budget;
+    private Budget perWorker;
+    private Integer maxTurns;
+    private Integer maxDepth;
+    private Integer maxLiveWorkers;
+    private DriverSettings driver;
+    private List<String> workerProfiles;
+    private EvalRunLabels evalRun;
+    private String onBudgetExhausted;
+    private Long pauseTimeoutMs;
+    private Integer continueAsNewAfterEvents;
+    private JudgeSettings judge;
+    private Boolean usePlaybook;
+    private CarriedState carried;
+    private List<String> inputProblems;
+
+    Copy(RunRequest r) {
+      task = r.task;
+      budget = r.budget;
+      perWorker = r.perWorker;
+      maxTurns = r.maxTurns;
+      maxDepth = r.maxDepth;
+      maxLiveWorkers = r.maxLiveWorkers;
+      driver = r.driver;
+      workerProfiles = r.workerProfiles;
+      evalRun = r.evalRun;
+      onBudgetExhausted = r.onBudgetExhausted;
+      pauseTimeoutMs = r.pauseTimeoutMs;
+      continueAsNewAfterEvents = r.continueAsNewAfterEvents;
+      judge = r.judge;
+      usePlaybook = r.usePlaybook;
+      carried = r.carried;
+      inputProblems = r.inputProblems;
+    }
+
+    Copy budget(Budget b) {
+      budget = b;
+      return this;
+    }
+
+    Copy onBudgetExhausted(String v) {
+      onBudgetExhausted = v;
+      return this;
+    }
+
+    Copy pauseTimeoutMs(Long v) {
+      pauseTimeoutMs = v;
+      return this;
+    }
+
+    Copy continueAsNewAfterEvents(Integer v) {
+      continueAsNewAfterEvents = v;
+      return this;
+    }
+
+    Copy judge(JudgeSettings v) {
+      judge = v;
+      return this;
+    }
+
+    Copy usePlaybook(Boolean v) {
+      usePlaybook = v;
+      return this;
+    }
+
+    Copy carried(CarriedState v) {
+      carried = v;
+      return this;
+    }
+
+    Copy inputProblems(List<String> v) {
+      inputProblems = v;
+      return this;
+    }
+
+    RunRequest build() {
+      return new RunRequest(
+          task,
+          budget,
+          perWorker,
+          maxTurns,
+          maxDepth,
+          maxLiveWorkers,
+          driver,
+          workerProfiles,
+          evalRun,
+          onBudgetExhausted,
+          pauseTimeoutMs,
+          continueAsNewAfterEvents,
+          judge,
+          usePlaybook,
+          carried,
+          inputProblems);
+    }
   }
 }

@@ -3,6 +3,8 @@ package dev.tally.cli.bench;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tally.blob.ManagedBlobStore;
 import dev.tally.embedded.DevStack;
+import dev.tally.export.HistorySource;
+import dev.tally.export.RunChain;
 import dev.tally.router.scripted.ScriptedRouter;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.io.IOException;
@@ -75,7 +77,12 @@ public final class HistoryBench {
         long blobsBefore = storedBytes(blobs);
         int taken = BenchRuns.runToEnd(stack, id, turns);
         long blobBytes = storedBytes(blobs) - blobsBefore;
-        List<HistoryEvent> events = stack.connection().client().fetchHistory(id).getEvents();
+        // A long run continues-as-new: its history is every run of the chain.
+        var client = stack.connection().client();
+        List<HistoryEvent> events = new ArrayList<>();
+        for (RunChain.Run r : RunChain.read(HistorySource.of(client), id).runs()) {
+          events.addAll(client.fetchHistory(id, r.runId()).getEvents());
+        }
         long bytes = events.stream().mapToLong(HistoryEvent::getSerializedSize).sum();
         long conversation =
             stack.scriptedRouter().totals().promptTokens() * ScriptedRouter.CHARS_PER_TOKEN;

@@ -344,8 +344,8 @@ final class BenchCommand extends TallyCommand {
       println(
           String.format(
               Locale.ROOT,
-              "  of which the model call (RouterChat, whose request carries the whole"
-                  + " conversation): %.2f ms at the start, %.2f ms at the end; outside it: %.2f ms"
+              "  of which the model call (RouterChat, whose request carries the driver's"
+                  + " window of the conversation): %.2f ms at the start, %.2f ms at the end; outside it: %.2f ms"
                   + " and %.2f ms (end/start %.2f)",
               r.startRouterMs(),
               r.endRouterMs(),

@@ -12,6 +12,8 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +39,8 @@ public final class RecordReader<T extends Record> {
   private final String what;
   private final String root;
   private final Map<String, Class<? extends Record>> nested;
+  private final Map<String, String> nestedNames;
+  private final Set<String> unlisted;
 
   /**
    * A reader of {@code type}.
@@ -49,10 +53,32 @@ public final class RecordReader<T extends Record> {
    */
   public RecordReader(
       Class<T> type, String what, String root, Map<String, Class<? extends Record>> nested) {
+    this(type, what, root, nested, Map.of(), Set.of());
+  }
+
+  /**
+   * A reader of {@code type} whose messages name some nested records otherwise, or leave some
+   * fields unsaid.
+   *
+   * @param nested record-valued fields whose own unknown fields are refused too, checked in this
+   *     map's order
+   * @param nestedNames how messages name a nested record, by field (default: its class's name)
+   * @param unlisted fields that are read but not offered in an unknown-field message (a field the
+   *     workflow sets for itself)
+   */
+  public RecordReader(
+      Class<T> type,
+      String what,
+      String root,
+      Map<String, Class<? extends Record>> nested,
+      Map<String, String> nestedNames,
+      Set<String> unlisted) {
     this.type = Objects.requireNonNull(type, "type");
     this.what = Objects.requireNonNull(what, "what");
     this.root = Objects.requireNonNull(root, "root");
-    this.nested = Map.copyOf(nested);
+    this.nested = Collections.unmodifiableMap(new LinkedHashMap<>(nested));
+    this.nestedNames = Map.copyOf(nestedNames);
+    this.unlisted = Set.copyOf(unlisted);
   }
 
   /**
@@ -92,7 +118,7 @@ public final class RecordReader<T extends Record> {
                 value,
                 prefix + field + ".",
                 fieldsOf(fieldType),
-                fieldType.getSimpleName(),
+                nestedNames.getOrDefault(field, fieldType.getSimpleName()),
                 problems);
           }
         });
@@ -113,7 +139,7 @@ public final class RecordReader<T extends Record> {
     return out;
   }
 
-  private static void unknownFields(
+  private void unknownFields(
       JsonNode object, String prefix, Set<String> known, String what, List<String> problems) {
     object
         .fieldNames()
@@ -134,7 +160,8 @@ public final class RecordReader<T extends Record> {
                         + "; "
                         + what
                         + " fields are "
-                        + String.join(", ", known));
+                        + String.join(
+                            ", ", known.stream().filter(k -> !unlisted.contains(k)).toList()));
               }
             });
   }

@@ -283,13 +283,20 @@ public final class ScriptedRouter implements AutoCloseable {
     }
   }
 
-  /** Characters of the request's message text: contents, and tool names and arguments called. */
+  /**
+   * Characters of the request's message text: contents, and tool names and arguments called.
+   * Tally's budget line is not counted: it reports live state (which workers have settled at the
+   * moment a turn is built), so counting it would make the same scripted run bill differently from
+   * one interleaving to the next, and the scripted price is meant to be a function of the run.
+   */
   static long promptChars(JsonNode messages) {
     long chars = 0;
     for (JsonNode m : messages) {
       JsonNode content = m.get("content");
       if (content != null && content.isTextual()) {
-        chars += content.asText().length();
+        String text = content.asText();
+        int line = text.indexOf(CoordinationScript.BUDGET_LINE);
+        chars += (line < 0 ? text : text.substring(0, line).stripTrailing()).length();
       }
       for (JsonNode call : m.path("tool_calls")) {
         chars += call.path("function").path("name").asText().length();
